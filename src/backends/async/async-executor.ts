@@ -1,0 +1,177 @@
+/**
+ * AsyncExecutor: runs tasks on this thread's event loop with bounded concurrency, like asyncio with a
+ * semaphore (or p-limit), behind the executor API.
+ *
+ * This is the right backend for I/O: Node's I/O is already concurrent on the event loop, so threads add
+ * nothing but copying. It accepts plain functions as well as task handles. A cancelled or timed-out task
+ * cannot be stopped from outside (JavaScript on one thread cannot be interrupted): its signal is aborted,
+ * its future rejects at once, and its concurrency slot is freed at once.
+ */
+import { TimeoutError } from '../../errors.ts';
+import type { BackendLoad, Job } from '../../core/executor.ts';
+import { Executor } from '../../core/executor.ts';
+import { TaskScope, taskContext } from '../../core/current.ts';
+import { Fifo } from '../../core/fifo.ts';
+import type { Future } from '../../core/future.ts';
+import { kCancelWith, kReject, kResolve, kSetRunning } from '../../core/future.ts';
+import { describe, isTask } from '../../core/task.ts';
+import { InvalidArgumentError } from '../../errors.ts';
+
+export interface AsyncExecutorOptions {
+  /**
+   * Most tasks running at once.
+   * @default 64
+   */
+  readonly maxConcurrency?: number;
+}
+
+interface Running {
+  readonly scope: TaskScope;
+  readonly timer: NodeJS.Timeout | undefined;
+  readonly startedAt: number;
+}
+
+export class AsyncExecutor extends Executor {
+  readonly maxConcurrency: number;
+  #queue = new Fifo<Job>();
+  #running = new Map<Future<unknown>, Running>();
+  #drainScheduled = false;
+  #filling = false;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(options: AsyncExecutorOptions = {}) {
+    super();
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
+    }
+    const { maxConcurrency = 64 } = options;
+    if (maxConcurrency !== Infinity && (!Number.isInteger(maxConcurrency) || maxConcurrency < 1)) {
+      throw new InvalidArgumentError(
+        `Expected \`maxConcurrency\` to be an integer from 1 and up (or Infinity), got ${describe(maxConcurrency)}`,
+      );
+    }
+    this.maxConcurrency = maxConcurrency;
+  }
+
+  protected get capacity(): number {
+    return Number.isFinite(this.maxConcurrency) ? this.maxConcurrency : 1024;
+  }
+
+  protected checkTask(task: unknown): void {
+    if (typeof task !== 'function' && !isTask(task)) {
+      throw new InvalidArgumentError(
+        `AsyncExecutor expects a function or a task handle, got ${describe(task)}`,
+      );
+    }
+  }
+
+  protected schedule(job: Job): void {
+    this.#queue.push(job);
+    // Start in a microtask, never inside submit(): a task must not run (or block) in its caller's frame.
+    if (!this.#drainScheduled) {
+      this.#drainScheduled = true;
+      queueMicrotask(this.#drain);
+    }
+  }
+
+  protected cancelJob(future: Future<unknown>, wasRunning: boolean, reason: Error): void {
+    if (!wasRunning) return; // left in the queue; #fill skips it because setRunning fails
+    const running = this.#running.get(future);
+    if (running === undefined) return;
+    running.scope.abort(reason);
+    this.#finish(future, running);
+  }
+
+  protected close(cancelFutures: boolean): Promise<void> {
+    if (cancelFutures) for (const job of this.#queue) job.future.cancel();
+    if (this.#queue.size === 0 && this.#running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  protected load(): BackendLoad {
+    return { workers: { total: 0, busy: 0, idle: 0 }, queued: this.#queue.size, running: this.#running.size };
+  }
+
+  #drain = (): void => {
+    this.#drainScheduled = false;
+    this.#fill();
+  };
+
+  /** Starts queued jobs while slots are free. Not re-entrant: a task that settles synchronously inside
+   *  #start would otherwise recurse once per queued job. */
+  #fill(): void {
+    if (this.#filling) return;
+    this.#filling = true;
+    while (this.#running.size < this.maxConcurrency) {
+      const job = this.#queue.shift();
+      if (job === undefined) break;
+      this.#start(job);
+    }
+    this.#filling = false;
+    this.#notifyIfIdle();
+  }
+
+  #start(job: Job): void {
+    const { future } = job;
+    if (!future[kSetRunning]()) return; // cancelled while queued
+    const startedAt = performance.now();
+    this.recorder.waitTime.record((startedAt - job.enqueuedAt) * 1000);
+    const scope = new TaskScope();
+    const { timeout } = job.options;
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              future[kCancelWith](
+                new TimeoutError(`The task did not finish within its ${timeout} ms timeout`),
+              ),
+            timeout,
+          );
+    const running: Running = { scope, timer, startedAt };
+    this.#running.set(future, running);
+    const fn = isTask(job.task) ? job.task.fn : job.task;
+    let outcome: unknown;
+    try {
+      outcome = taskContext.run(scope, fn as (...args: readonly unknown[]) => unknown, ...job.args);
+    } catch (error) {
+      this.#settle(future, running, false, error);
+      return;
+    }
+    if (outcome !== null && typeof (outcome as PromiseLike<unknown>)?.then === 'function') {
+      (outcome as PromiseLike<unknown>).then(
+        (value) => this.#settle(future, running, true, value),
+        (error: unknown) => this.#settle(future, running, false, error),
+      );
+    } else {
+      this.#settle(future, running, true, outcome);
+    }
+  }
+
+  #settle(future: Future<unknown>, running: Running, ok: boolean, value: unknown): void {
+    if (this.#running.get(future) !== running) return; // cancelled or timed out already
+    this.#finish(future, running);
+    this.recorder.runTime.record((performance.now() - running.startedAt) * 1000);
+    if (ok) {
+      future[kResolve](value);
+      this.recorder.completed++;
+    } else {
+      future[kReject](value);
+      this.recorder.failed++;
+    }
+  }
+
+  /** Frees the job's slot and starts the next queued job. */
+  #finish(future: Future<unknown>, running: Running): void {
+    this.#running.delete(future);
+    if (running.timer !== undefined) clearTimeout(running.timer);
+    this.#fill();
+  }
+
+  #notifyIfIdle(): void {
+    if (this.#idleWaiters.length === 0 || this.#running.size > 0 || this.#queue.size > 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * A compact binary encoding for the values tasks usually pass: primitives, strings, plain arrays and plain
+ * objects. It writes straight into the bytes it is given (a shared ring for thread workers, a growable
+ * buffer for process workers), which is why it exists: for a tiny task, structured clone through
+ * `postMessage` costs more than the task. Anything else (Map, Date, typed arrays, class instances, cycles,
+ * SharedArrayBuffer) makes the encoder give up with {@link NotPlain}, and the caller sends the value by
+ * structured clone instead, so fidelity never depends on this file.
+ *
+ * Layout: one tag byte, then the payload, little-endian.
+ *   UNDEFINED | NULL | FALSE | TRUE | INT32 i32 | FLOAT64 f64 | BIGINT str
+ *   ASCII u32 n, n bytes | UTF8 u32 n, n bytes | ARRAY u32 n, n values | OBJECT u32 n, n × (str key, value)
+ */
+
+const UNDEFINED = 0;
+const NULL = 1;
+const FALSE = 2;
+const TRUE = 3;
+const INT32 = 4;
+const FLOAT64 = 5;
+const ASCII = 6;
+const UTF8 = 7;
+const ARRAY = 8;
+const OBJECT = 9;
+const BIGINT = 10;
+
+const MAX_DEPTH = 32;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Thrown (as a constant, no allocation) when a value needs structured clone. */
+export const NotPlain: unique symbol = Symbol('NotPlain');
+/** Thrown when a fixed-size writer runs out of room. */
+export const NoSpace: unique symbol = Symbol('NoSpace');
+
+/** Byte cursor over a Uint8Array. Fixed writers throw NoSpace at their limit; growable ones reallocate. */
+export class Writer {
+  bytes: Uint8Array;
+  view: DataView;
+  pos = 0;
+  limit: number;
+  readonly #growable: boolean;
+
+  constructor(bytes: Uint8Array, growable: boolean) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.limit = bytes.byteLength;
+    this.#growable = growable;
+  }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.limit) return;
+    if (!this.#growable) throw NoSpace;
+    let size = this.bytes.byteLength * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes.subarray(0, this.pos));
+    this.bytes = next;
+    this.view = new DataView(next.buffer);
+    this.limit = size;
+  }
+
+  u8(value: number): void {
+    this.ensure(1);
+    this.bytes[this.pos++] = value;
+  }
+
+  u32(value: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, value, true);
+    this.pos += 4;
+  }
+
+  f64(value: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, value, true);
+    this.pos += 8;
+  }
+
+  string(value: string): void {
+    const n = value.length;
+    // Short ASCII strings (ids, keys, small words) are the common case: copy char codes, no encoder call.
+    if (n <= 64) {
+      this.ensure(5 + n);
+      const start = this.pos + 5;
+      const bytes = this.bytes;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) break;
+        bytes[start + i] = c;
+      }
+      if (i === n) {
+        bytes[this.pos] = ASCII;
+        this.view.setUint32(this.pos + 1, n, true);
+        this.pos = start + n;
+        return;
+      }
+    }
+    const max = n * 3;
+    this.ensure(5 + max);
+    const { written } = encoder.encodeInto(value, this.bytes.subarray(this.pos + 5, this.pos + 5 + max));
+    this.bytes[this.pos] = UTF8;
+    this.view.setUint32(this.pos + 1, written, true);
+    this.pos += 5 + written;
+  }
+}
+
+/** Byte cursor for decoding. */
+export class Reader {
+  bytes: Uint8Array;
+  view: DataView;
+  pos: number;
+
+  constructor(bytes: Uint8Array, pos = 0) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = pos;
+  }
+
+  u8(): number {
+    return this.bytes[this.pos++]!;
+  }
+
+  u32(): number {
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  f64(): number {
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+}
+
+/** Encodes a value; throws NotPlain for values that need structured clone, NoSpace if a fixed writer is full. */
+export function encodeValue(w: Writer, value: unknown, depth = 0): void {
+  switch (typeof value) {
+    case 'number':
+      if ((value | 0) === value && !Object.is(value, -0)) {
+        w.ensure(5);
+        w.bytes[w.pos] = INT32;
+        w.view.setInt32(w.pos + 1, value, true);
+        w.pos += 5;
+      } else {
+        w.u8(FLOAT64);
+        w.f64(value);
+      }
+      return;
+    case 'string':
+      w.string(value);
+      return;
+    case 'boolean':
+      w.u8(value ? TRUE : FALSE);
+      return;
+    case 'undefined':
+      w.u8(UNDEFINED);
+      return;
+    case 'bigint':
+      w.u8(BIGINT);
+      w.string(value.toString());
+      return;
+    case 'object':
+      if (value === null) {
+        w.u8(NULL);
+        return;
+      }
+      if (depth >= MAX_DEPTH) throw NotPlain;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) throw NotPlain;
+        const n = value.length;
+        w.u8(ARRAY);
+        w.u32(n);
+        for (let i = 0; i < n; i++) {
+          if (!(i in value)) throw NotPlain; // holes: let structured clone keep them
+          encodeValue(w, value[i], depth + 1);
+        }
+        return;
+      }
+      {
+        const proto = Object.getPrototypeOf(value) as unknown;
+        if (proto !== Object.prototype && proto !== null) throw NotPlain;
+        const keys = Object.keys(value);
+        w.u8(OBJECT);
+        w.u32(keys.length);
+        for (const key of keys) {
+          w.string(key);
+          encodeValue(w, (value as Record<string, unknown>)[key], depth + 1);
+        }
+      }
+      return;
+    default:
+      throw NotPlain; // functions and symbols: structured clone reports them with a proper error
+  }
+}
+
+export function decodeValue(r: Reader): unknown {
+  const tag = r.u8();
+  switch (tag) {
+    case INT32: {
+      const v = r.view.getInt32(r.pos, true);
+      r.pos += 4;
+      return v;
+    }
+    case FLOAT64:
+      return r.f64();
+    case ASCII:
+    case UTF8:
+      return readStringBody(r, tag);
+    case UNDEFINED:
+      return undefined;
+    case NULL:
+      return null;
+    case FALSE:
+      return false;
+    case TRUE:
+      return true;
+    case BIGINT:
+      return BigInt(readString(r));
+    case ARRAY: {
+      const n = r.u32();
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = decodeValue(r);
+      return out;
+    }
+    case OBJECT: {
+      const n = r.u32();
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const key = readString(r);
+        const v = decodeValue(r);
+        // defineProperty, not assignment: a "__proto__" key must stay an own property, as in structured clone.
+        if (key === '__proto__')
+          Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[key] = v;
+      }
+      return out;
+    }
+    default:
+      throw new Error(`Spindle codec: unknown tag ${tag} at byte ${r.pos - 1} (corrupt frame)`);
+  }
+}
+
+export function readString(r: Reader): string {
+  return readStringBody(r, r.u8());
+}
+
+function readStringBody(r: Reader, tag: number): string {
+  const n = r.u32();
+  const start = r.pos;
+  r.pos += n;
+  if (tag === ASCII && n <= 32) {
+    const bytes = r.bytes;
+    let s = '';
+    for (let i = start; i < start + n; i++) s += String.fromCharCode(bytes[i]!);
+    return s;
+  }
+  return decoder.decode(r.bytes.subarray(start, start + n));
+}

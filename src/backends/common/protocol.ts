@@ -1,0 +1,123 @@
+/**
+ * The wire between a pool and its workers: typed frames, one encoder/decoder pair, shared by the thread
+ * transport (frames in a shared-memory ring) and the process transport (frames on a socket).
+ *
+ *   parent ──DEFINE key→(module, export)──▶ worker      (once per task per worker)
+ *   parent ──RUN id, key, slot, args──────▶ worker
+ *   parent ──CANCEL id────────────────────▶ worker      (process workers; threads withdraw via shared slots)
+ *   parent ◀─READY────────────────────────── worker
+ *   parent ◀─RESULT id, ok, µs, value─────── worker
+ *   parent ◀─SKIPPED id───────────────────── worker     (a withdrawn job was dropped; its slot is free)
+ *   parent ◀─MEMORY bytes─────────────────── worker
+ *
+ * Tasks are interned as numeric keys so a RUN frame for a tiny task is ~20 bytes. Values go through the
+ * compact codec; a value it cannot carry is flagged so the caller sends that frame by structured clone.
+ */
+import type { Reader, Writer } from './codec.ts';
+import { decodeValue, encodeValue, readString } from './codec.ts';
+
+export const FRAME_DEFINE = 1;
+export const FRAME_RUN = 2;
+export const FRAME_CANCEL = 3;
+export const FRAME_READY = 4;
+export const FRAME_RESULT = 5;
+export const FRAME_SKIPPED = 6;
+export const FRAME_MEMORY = 7;
+
+/** Slot value meaning "no slot": process workers have no shared start flags. */
+export const NO_SLOT = 0xffff;
+
+export interface DefineFrame {
+  readonly type: typeof FRAME_DEFINE;
+  readonly key: number;
+  readonly moduleUrl: string;
+  readonly exportName: string;
+}
+export interface RunFrame {
+  readonly type: typeof FRAME_RUN;
+  readonly id: number;
+  readonly key: number;
+  readonly slot: number;
+  readonly args: readonly unknown[];
+}
+export interface CancelFrame {
+  readonly type: typeof FRAME_CANCEL;
+  readonly id: number;
+}
+export interface ReadyFrame {
+  readonly type: typeof FRAME_READY;
+}
+export interface ResultFrame {
+  readonly type: typeof FRAME_RESULT;
+  readonly id: number;
+  /** false: `value` is an EncodedError */
+  readonly ok: boolean;
+  readonly runMicros: number;
+  readonly value: unknown;
+}
+export interface SkippedFrame {
+  readonly type: typeof FRAME_SKIPPED;
+  readonly id: number;
+}
+export interface MemoryFrame {
+  readonly type: typeof FRAME_MEMORY;
+  readonly bytes: number;
+}
+
+export type ToWorkerFrame = DefineFrame | RunFrame | CancelFrame;
+export type ToParentFrame = ReadyFrame | ResultFrame | SkippedFrame | MemoryFrame;
+export type Frame = ToWorkerFrame | ToParentFrame;
+
+/** Writes a frame's body. Throws NotPlain (codec) if a value needs structured clone, NoSpace if full. */
+export function writeFrame(w: Writer, frame: Frame): void {
+  w.u8(frame.type);
+  switch (frame.type) {
+    case FRAME_DEFINE:
+      w.u32(frame.key);
+      w.string(frame.moduleUrl);
+      w.string(frame.exportName);
+      return;
+    case FRAME_RUN:
+      w.u32(frame.id);
+      w.u32(frame.key);
+      w.u32(frame.slot);
+      encodeValue(w, frame.args);
+      return;
+    case FRAME_RESULT:
+      w.u32(frame.id);
+      w.u8(frame.ok ? 1 : 0);
+      w.f64(frame.runMicros);
+      encodeValue(w, frame.value);
+      return;
+    case FRAME_CANCEL:
+    case FRAME_SKIPPED:
+      w.u32(frame.id);
+      return;
+    case FRAME_MEMORY:
+      w.f64(frame.bytes);
+      return;
+    case FRAME_READY:
+      return;
+  }
+}
+
+export function readFrame(r: Reader): Frame {
+  const type = r.u8();
+  switch (type) {
+    case FRAME_RUN:
+      return { type, id: r.u32(), key: r.u32(), slot: r.u32(), args: decodeValue(r) as unknown[] };
+    case FRAME_RESULT:
+      return { type, id: r.u32(), ok: r.u8() === 1, runMicros: r.f64(), value: decodeValue(r) };
+    case FRAME_DEFINE:
+      return { type, key: r.u32(), moduleUrl: readString(r), exportName: readString(r) };
+    case FRAME_CANCEL:
+    case FRAME_SKIPPED:
+      return { type, id: r.u32() };
+    case FRAME_MEMORY:
+      return { type, bytes: r.f64() };
+    case FRAME_READY:
+      return { type };
+    default:
+      throw new Error(`Spindle protocol: unknown frame type ${type} (corrupt stream)`);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * A single-producer, single-consumer ring of frames in a SharedArrayBuffer: how thread workers and the
+ * parent exchange jobs and results without a `postMessage` per task.
+ *
+ *   header (64 B): [WRITE, READ, ...]   byte counters, wrapping at 2^32
+ *   data (capacity B, a power of two):  [u32 length][frame body][pad to 8] ... [SKIP marker → wrap to 0]
+ *
+ * The producer encodes straight into the ring and publishes with one Atomics.store of WRITE; the consumer
+ * decodes (copying out) and publishes READ before acting on the frame, so space frees up as early as it can.
+ * Whoever waits on the ring waits on the WRITE counter (Atomics.wait / waitAsync); see the transports.
+ */
+import { NoSpace, Reader, Writer } from '../common/codec.ts';
+import type { Frame } from '../common/protocol.ts';
+import { readFrame, writeFrame } from '../common/protocol.ts';
+
+const HEADER_BYTES = 64;
+export const WRITE = 0;
+const READ = 1;
+const SKIP = 0xffffffff;
+
+export class Ring {
+  readonly buffer: SharedArrayBuffer;
+  /** Int32 header; index {@link WRITE} is the counter to wait on. */
+  readonly header: Int32Array;
+  readonly #capacity: number;
+  readonly #mask: number;
+  readonly #writer: Writer;
+  readonly #reader: Reader;
+  #write: number;
+  #read: number;
+
+  static allocate(capacity: number): SharedArrayBuffer {
+    if (capacity < 4096 || (capacity & (capacity - 1)) !== 0)
+      throw new RangeError('ring capacity: power of two ≥ 4096');
+    return new SharedArrayBuffer(HEADER_BYTES + capacity);
+  }
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.buffer = buffer;
+    this.header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+    this.#capacity = buffer.byteLength - HEADER_BYTES;
+    this.#mask = this.#capacity - 1;
+    const data = new Uint8Array(buffer, HEADER_BYTES, this.#capacity);
+    this.#writer = new Writer(data, false);
+    this.#reader = new Reader(data);
+    this.#write = Atomics.load(this.header, WRITE);
+    this.#read = Atomics.load(this.header, READ);
+  }
+
+  /** True if frames are waiting to be read. */
+  get readable(): boolean {
+    return Atomics.load(this.header, WRITE) !== this.#read;
+  }
+
+  /** The WRITE counter as last consumed: wait for it to change. */
+  get consumed(): number {
+    return this.#read;
+  }
+
+  /**
+   * Encodes and publishes a frame. Returns false if it does not fit now (the caller sends it another way);
+   * lets the codec's NotPlain through.
+   */
+  tryWrite(frame: Frame): boolean {
+    const w = this.#writer;
+    let write = this.#write;
+    let free = this.#capacity - ((write - Atomics.load(this.header, READ)) >>> 0);
+    let pos = write & this.#mask;
+    const contiguous = this.#capacity - pos;
+    let wrapped = false;
+    for (;;) {
+      w.pos = pos + 4;
+      w.limit = pos + Math.min(this.#capacity - pos, free);
+      try {
+        writeFrame(w, frame);
+        break;
+      } catch (error) {
+        if (error !== NoSpace) throw error;
+        // Did not fit before the end: mark the tail as skipped and try once more from the start.
+        if (wrapped || pos === 0 || contiguous >= free) return false;
+        wrapped = true;
+        w.view.setUint32(pos, SKIP, true);
+        write = (write + contiguous) | 0;
+        free -= contiguous;
+        pos = 0;
+      }
+    }
+    const length = w.pos - pos - 4;
+    w.view.setUint32(pos, length, true);
+    this.#write = (write + ((4 + length + 7) & ~7)) | 0;
+    Atomics.store(this.header, WRITE, this.#write);
+    return true;
+  }
+
+  /** Reads every frame published so far, calling `onFrame` for each. */
+  drain(onFrame: (frame: Frame) => void): void {
+    const r = this.#reader;
+    let read = this.#read;
+    let write = Atomics.load(this.header, WRITE);
+    while (read !== write) {
+      const pos = read & this.#mask;
+      const length = r.view.getUint32(pos, true);
+      if (length === SKIP) {
+        read = (read + (this.#capacity - pos)) | 0;
+        continue;
+      }
+      r.pos = pos + 4;
+      const frame = readFrame(r);
+      read = (read + ((4 + length + 7) & ~7)) | 0;
+      this.#read = read;
+      Atomics.store(this.header, READ, read);
+      onFrame(frame);
+      if (read === write) write = Atomics.load(this.header, WRITE);
+    }
+    this.#read = read;
+    Atomics.store(this.header, READ, read);
+  }
+}

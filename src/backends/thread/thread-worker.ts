@@ -1,0 +1,230 @@
+/**
+ * The parent's handle on one worker thread.
+ *
+ *   parent                                             worker thread
+ *   run() ──encode──▶ toWorker ring ──Atomics.notify──▶ drain → run tasks inline
+ *          (not plain / transfer: postMessage)          │
+ *   drain ◀──────────── toParent ring ◀──encode─────────┘ one result at a time
+ *   (waitAsync on WRITE; 'message' for structured-clone frames)
+ *
+ * `slots` is a shared Int32Array of start flags, one per job in flight: the worker CASes 0→1 when it starts a
+ * job, the parent CASes 0→2 to withdraw one. Whoever wins decides, so cancelling a job that has not started
+ * never kills the worker, and after a crash the parent knows exactly which jobs had started.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
+import type { TransferItem } from '../../core/call-options.ts';
+import { UnserializableError, type WorkerExit } from '../../errors.ts';
+import { NotPlain } from '../common/codec.ts';
+import type { Frame } from '../common/protocol.ts';
+import {
+  FRAME_DEFINE,
+  FRAME_MEMORY,
+  FRAME_READY,
+  FRAME_RESULT,
+  FRAME_RUN,
+  FRAME_SKIPPED,
+} from '../common/protocol.ts';
+import { describeUncloneable } from '../common/remote-error.ts';
+import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
+import { Ring, WRITE } from './ring.ts';
+import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
+
+export const SLOT_COUNT = 1024;
+const RING_BYTES = 1 << 18;
+
+/** What a thread worker is told at start (workerData). */
+export interface ThreadWorkerData {
+  readonly toWorker: SharedArrayBuffer;
+  readonly toParent: SharedArrayBuffer;
+  readonly slots: SharedArrayBuffer;
+  readonly concurrency: number;
+  readonly memoryReportMs: number;
+  readonly spinMicros: number;
+}
+
+export interface ThreadWorkerOptions {
+  readonly concurrency: number;
+  readonly memoryReportMs: number;
+  readonly spinMicros: number;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly execArgv: readonly string[] | undefined;
+  readonly env: Record<string, string | undefined> | undefined;
+  readonly name: string;
+}
+
+const entryUrl = new URL(
+  import.meta.url.endsWith('.ts') ? './thread-entry.ts' : './thread-entry.js',
+  import.meta.url,
+);
+
+export class ThreadWorker implements WorkerHandle {
+  readonly id: number;
+  readonly exactWithdraw = true;
+  readonly #worker: Worker;
+  readonly #events: WorkerEvents;
+  readonly #toWorker: Ring;
+  readonly #toParent: Ring;
+  readonly #slots: Int32Array;
+  readonly #freeSlots: number[] = [];
+  readonly #slotOf = new Map<number, number>();
+  readonly #defined = new Set<number>();
+  #pendingNotify = false;
+  #exited = false;
+  #error: unknown = undefined;
+
+  constructor(id: number, options: ThreadWorkerOptions, events: WorkerEvents) {
+    this.id = id;
+    this.#events = events;
+    const toWorker = Ring.allocate(RING_BYTES);
+    const toParent = Ring.allocate(RING_BYTES);
+    const slots = new SharedArrayBuffer(SLOT_COUNT * 4);
+    this.#toWorker = new Ring(toWorker);
+    this.#toParent = new Ring(toParent);
+    this.#slots = new Int32Array(slots);
+    for (let i = SLOT_COUNT - 1; i >= 0; i--) this.#freeSlots.push(i);
+    const workerData: ThreadWorkerData = {
+      toWorker,
+      toParent,
+      slots,
+      concurrency: options.concurrency,
+      memoryReportMs: options.memoryReportMs,
+      spinMicros: options.spinMicros,
+    };
+    const tsx = tsxApiUrl();
+    const entry = tsx === undefined ? entryUrl : tsxBootstrap(tsx, entryUrl.href);
+    this.#worker = new Worker(entry, {
+      eval: tsx !== undefined,
+      workerData,
+      name: options.name,
+      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+      ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+    this.#worker.on('message', (frame: Frame) => this.#onFrame(frame));
+    this.#worker.on('error', (error) => {
+      this.#error = error;
+    });
+    this.#worker.on('exit', (exitCode) => this.#onExit(exitCode));
+    void this.#readLoop();
+  }
+
+  run(
+    id: number,
+    task: TaskAddress,
+    args: readonly unknown[],
+    transfer: readonly TransferItem[] | undefined,
+  ): void {
+    if (!this.#defined.has(task.key)) {
+      this.#defined.add(task.key);
+      const define = { type: FRAME_DEFINE, ...task } as const;
+      if (!this.#toWorker.tryWrite(define)) this.#worker.postMessage(define);
+    }
+    const slot = this.#freeSlots.pop();
+    if (slot === undefined)
+      throw new Error('Spindle: no free job slot (more jobs in flight than SLOT_COUNT)');
+    Atomics.store(this.#slots, slot, 0);
+    const frame = { type: FRAME_RUN, id, key: task.key, slot, args } as const;
+    let sent = false;
+    if (transfer === undefined || transfer.length === 0) {
+      try {
+        sent = this.#toWorker.tryWrite(frame);
+      } catch (error) {
+        if (error !== NotPlain) throw error;
+      }
+    }
+    if (!sent) {
+      try {
+        this.#worker.postMessage(frame, transfer as TransferItem[] | undefined);
+      } catch (error) {
+        this.#freeSlots.push(slot);
+        throw unserializable(args, error);
+      }
+    }
+    this.#slotOf.set(id, slot);
+    this.#pendingNotify = true;
+  }
+
+  flush(): void {
+    if (!this.#pendingNotify) return;
+    this.#pendingNotify = false;
+    Atomics.notify(this.#toWorker.header, WRITE);
+  }
+
+  withdraw(id: number): boolean {
+    const slot = this.#slotOf.get(id);
+    return slot !== undefined && Atomics.compareExchange(this.#slots, slot, 0, 2) === 0;
+  }
+
+  started(id: number): boolean {
+    const slot = this.#slotOf.get(id);
+    return slot !== undefined && Atomics.load(this.#slots, slot) === 1;
+  }
+
+  close(): void {
+    this.#worker.postMessage('close');
+  }
+
+  terminate(): void {
+    void this.#worker.terminate();
+  }
+
+  setRef(ref: boolean): void {
+    if (ref) this.#worker.ref();
+    else this.#worker.unref();
+  }
+
+  #onFrame = (frame: Frame): void => {
+    switch (frame.type) {
+      case FRAME_RESULT: {
+        this.#release(frame.id);
+        this.#events.result(this, frame.id, frame.ok, frame.runMicros, frame.value);
+        return;
+      }
+      case FRAME_SKIPPED:
+        this.#release(frame.id);
+        this.#events.skipped(this, frame.id);
+        return;
+      case FRAME_READY:
+        this.#events.ready(this);
+        return;
+      case FRAME_MEMORY:
+        this.#events.memory(this, frame.bytes);
+        return;
+    }
+  };
+
+  #release(id: number): void {
+    const slot = this.#slotOf.get(id);
+    if (slot === undefined) return;
+    this.#slotOf.delete(id);
+    this.#freeSlots.push(slot);
+  }
+
+  async #readLoop(): Promise<void> {
+    const ring = this.#toParent;
+    while (!this.#exited) {
+      ring.drain(this.#onFrame);
+      const seen = ring.consumed;
+      if (Atomics.load(ring.header, WRITE) !== seen) continue;
+      const wait = Atomics.waitAsync(ring.header, WRITE, seen);
+      if (wait.async) await wait.value;
+    }
+  }
+
+  #onExit(exitCode: number): void {
+    this.#exited = true;
+    // Results written just before the worker died are still in shared memory: deliver them first.
+    this.#toParent.drain(this.#onFrame);
+    Atomics.notify(this.#toParent.header, WRITE); // ends #readLoop's wait
+    const exit: WorkerExit = this.#error === undefined ? { exitCode } : { exitCode, error: this.#error };
+    this.#events.exit(this, exit);
+  }
+}
+
+function unserializable(args: readonly unknown[], error: unknown): UnserializableError {
+  const found = describeUncloneable(args, 'args');
+  const where = found === undefined ? 'args' : found.path;
+  const why = found === undefined ? (error as Error)?.message : found.reason;
+  return new UnserializableError(`Cannot send ${where} to a worker thread: ${why}`, where, { cause: error });
+}

@@ -1,0 +1,51 @@
+/** Options for one task call, attached with `task.with(options)` or given to `map` for every call. */
+import type { MessagePort } from 'node:worker_threads';
+import { InvalidArgumentError } from '../errors.ts';
+
+/** Values whose ownership can be moved to a thread worker instead of copied. */
+export type TransferItem = ArrayBuffer | MessagePort;
+
+export interface CallOptions {
+  /** Aborting the signal cancels the task: removed if queued, stopped (worker replaced) if running. */
+  readonly signal?: AbortSignal;
+  /**
+   * Milliseconds the task may run before it is stopped and its future rejects with `TimeoutError`. Time spent
+   * queued does not count.
+   * @default no limit
+   */
+  readonly timeout?: number;
+  /**
+   * `ArrayBuffer`s (or ports) to move to a thread worker without copying; they are detached in the caller.
+   * Ignored by process workers (which must copy) and `AsyncExecutor` (which shares memory anyway).
+   */
+  readonly transfer?: readonly TransferItem[];
+}
+
+/** @internal Validates call options at the public boundary; one message shape for every option. */
+export function validateCallOptions(options: unknown, where: string): asserts options is CallOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`Expected ${where} to be an object, got \`${String(options)}\``);
+  }
+  const { signal, timeout, transfer } = options as Record<string, unknown>;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError(
+      `Expected \`signal\` in ${where} to be an AbortSignal, got ${typeof signal}`,
+    );
+  }
+  validateTimeout(timeout, `\`timeout\` in ${where}`);
+  if (transfer !== undefined && !Array.isArray(transfer)) {
+    throw new InvalidArgumentError(
+      `Expected \`transfer\` in ${where} to be an array, got ${typeof transfer}`,
+    );
+  }
+}
+
+/** @internal */
+export function validateTimeout(timeout: unknown, what: string): asserts timeout is number | undefined {
+  if (timeout === undefined) return;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
+    throw new InvalidArgumentError(
+      `Expected ${what} to be a number of milliseconds from 0 and up, got \`${String(timeout)}\` (${typeof timeout})`,
+    );
+  }
+}

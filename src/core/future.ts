@@ -1,0 +1,252 @@
+/**
+ * Future: the result of a submitted task, with Python's `concurrent.futures.Future` semantics and
+ * Node's idioms (it is awaitable).
+ *
+ *   pending ──setRunning──▶ running ──resolve/reject──▶ finished
+ *      │                       │
+ *      └───────cancel()────────┴──────────────────────▶ cancelled
+ *
+ * The caller half (`cancel`, `result`, `addDoneCallback`, `then`) is the public class API. The executor half
+ * (setRunning, resolve, reject) is reached through module-private symbols, so users cannot settle a future
+ * by mistake; each transition returns whether it happened, because executors race timeouts, cancellation
+ * and late results and must drop whichever loses.
+ *
+ * The backing promise is created only when someone awaits the future, so a failed task nobody awaits does
+ * not raise an unhandled rejection (the error stays in the future, as in Python), and the hot path of a pool
+ * that resolves 100k futures allocates nothing it does not need.
+ */
+import { CancelledError, InvalidArgumentError, TimeoutError } from '../errors.ts';
+
+export type FutureState = 'pending' | 'running' | 'finished' | 'cancelled';
+
+/** The executor's side of cancellation: told when a pending or running future is cancelled. */
+export interface CancelHandler {
+  /** Called after the future has moved to `cancelled`; `wasRunning` says whether the task had started. */
+  onCancel(future: Future<unknown>, wasRunning: boolean, reason: CancelledError | TimeoutError): void;
+}
+
+export type DoneCallback<R> = (future: Future<R>) => void;
+
+/** @internal executor-side transitions */
+export const kSetRunning = Symbol('setRunning');
+/** @internal */
+export const kResolve = Symbol('resolve');
+/** @internal */
+export const kReject = Symbol('reject');
+/** @internal executor-side cancel with a chosen error (timeouts, signals, shutdown) */
+export const kCancelWith = Symbol('cancelWith');
+/** @internal synchronous peek: true if the future is done with an error (or cancelled) */
+export const kFailed = Symbol('failed');
+
+const FULFILLED = 1;
+const REJECTED = 2;
+
+export class Future<R> implements PromiseLike<R> {
+  #state: FutureState = 'pending';
+  #outcome = 0;
+  #value: unknown = undefined;
+  #handler: CancelHandler | undefined;
+  // Stored without R in parameter position so Future<string> stays assignable to Future<unknown>.
+  #callbacks: DoneCallback<never>[] | undefined;
+  #promise: Promise<R> | undefined;
+  #resolvePromise: ((value: never) => void) | undefined;
+  #rejectPromise: ((error: unknown) => void) | undefined;
+
+  /** @internal Futures are made by executors; `handler` is told about cancellation. */
+  constructor(handler?: CancelHandler) {
+    this.#handler = handler;
+  }
+
+  /** `'pending'` (queued), `'running'`, `'finished'` (with a result or an error) or `'cancelled'`. */
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  /** True if the task was cancelled (by `cancel()`, an aborted signal, a timeout or shutdown). */
+  cancelled(): boolean {
+    return this.#state === 'cancelled';
+  }
+
+  /** True while the task is executing. */
+  running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** True once the future has a result, an error, or was cancelled. */
+  done(): boolean {
+    return this.#state === 'finished' || this.#state === 'cancelled';
+  }
+
+  /**
+   * Cancels the task. A queued task is removed; a running task on a thread or process pool is stopped (its
+   * worker is terminated and replaced); an async task's signal is aborted. The future rejects with
+   * `CancelledError`.
+   * @returns false if the future had already finished or been cancelled.
+   */
+  cancel(): boolean {
+    return this[kCancelWith](new CancelledError());
+  }
+
+  /**
+   * Resolves to the task's result, or rejects with its error. With `timeoutMs`, rejects with `TimeoutError`
+   * if the future is not done by then; the task itself keeps running (as in Python).
+   */
+  result(timeoutMs?: number): Promise<R> {
+    if (timeoutMs === undefined) return this.#getPromise();
+    return this.#whenDone(timeoutMs).then(() => this.#getPromise());
+  }
+
+  /**
+   * Resolves to the task's error, or `undefined` if it succeeded. Rejects with `CancelledError` if it was
+   * cancelled, and with `TimeoutError` if it is not done within `timeoutMs`.
+   */
+  async exception(timeoutMs?: number): Promise<unknown> {
+    await this.#whenDone(timeoutMs);
+    if (this.#outcome === REJECTED) {
+      if (this.#state === 'cancelled') throw this.#value;
+      return this.#value;
+    }
+    return undefined;
+  }
+
+  /**
+   * Calls `callback(future)` once the future is done (at once if it already is). A callback that throws
+   * does not disturb the others; its error is reported as a process warning.
+   */
+  addDoneCallback(callback: DoneCallback<R>): void {
+    if (typeof callback !== 'function') {
+      throw new InvalidArgumentError(`Expected \`callback\` to be a function, got ${typeof callback}`);
+    }
+    if (this.done()) {
+      this.#invoke(callback);
+      return;
+    }
+    (this.#callbacks ??= []).push(callback as DoneCallback<never>);
+  }
+
+  then<T1 = R, T2 = never>(
+    onFulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null,
+    onRejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
+    return this.#getPromise().then(onFulfilled, onRejected);
+  }
+
+  catch<T = never>(onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
+    return this.#getPromise().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<R> {
+    return this.#getPromise().finally(onFinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Future';
+  }
+
+  /** @internal */
+  [kFailed](): boolean {
+    return this.#outcome === REJECTED;
+  }
+
+  /** @internal Python's set_running_or_notify_cancel: false if the future was cancelled while queued. */
+  [kSetRunning](): boolean {
+    if (this.#state !== 'pending') return false;
+    this.#state = 'running';
+    return true;
+  }
+
+  /** @internal */
+  [kResolve](value: R): boolean {
+    if (this.done()) return false;
+    this.#settle('finished', FULFILLED, value);
+    return true;
+  }
+
+  /** @internal */
+  [kReject](error: unknown): boolean {
+    if (this.done()) return false;
+    this.#settle('finished', REJECTED, error);
+    return true;
+  }
+
+  /** @internal Cancels with a specific error (CancelledError or TimeoutError) and tells the executor. */
+  [kCancelWith](error: CancelledError | TimeoutError): boolean {
+    if (this.done()) return false;
+    const wasRunning = this.#state === 'running';
+    this.#settle('cancelled', REJECTED, error);
+    this.#handler?.onCancel(this as Future<unknown>, wasRunning, error);
+    this.#handler = undefined;
+    return true;
+  }
+
+  #settle(state: FutureState, outcome: number, value: unknown): void {
+    this.#state = state;
+    this.#outcome = outcome;
+    this.#value = value;
+    if (state === 'finished') this.#handler = undefined;
+    if (this.#promise !== undefined) {
+      if (outcome === FULFILLED) this.#resolvePromise!(value as never);
+      else this.#rejectPromise!(value);
+      this.#resolvePromise = this.#rejectPromise = undefined;
+    }
+    const callbacks = this.#callbacks;
+    if (callbacks !== undefined) {
+      this.#callbacks = undefined;
+      for (const callback of callbacks) this.#invoke(callback as DoneCallback<R>);
+    }
+  }
+
+  #invoke(callback: DoneCallback<R>): void {
+    try {
+      callback(this);
+    } catch (error) {
+      process.emitWarning(`A Future done-callback threw: ${(error as Error)?.stack ?? String(error)}`, {
+        code: 'SPINDLE_DONE_CALLBACK',
+      });
+    }
+  }
+
+  #getPromise(): Promise<R> {
+    if (this.#promise !== undefined) return this.#promise;
+    if (this.#outcome === FULFILLED) return (this.#promise = Promise.resolve(this.#value as R));
+    if (this.#outcome === REJECTED) return (this.#promise = Promise.reject(this.#value));
+    this.#promise = new Promise<R>((resolve, reject) => {
+      this.#resolvePromise = resolve as (value: never) => void;
+      this.#rejectPromise = reject;
+    });
+    return this.#promise;
+  }
+
+  /** Resolves when done (never rejects with the task's error), or rejects with TimeoutError after `timeoutMs`. */
+  #whenDone(timeoutMs: number | undefined): Promise<void> {
+    if (this.done()) return Promise.resolve();
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)
+    ) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          `Expected \`timeoutMs\` to be a number from 0 and up, got \`${String(timeoutMs)}\``,
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(
+              () => reject(new TimeoutError(`The future was not done within ${timeoutMs} ms`)),
+              timeoutMs,
+            );
+      this.addDoneCallback(() => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** True for a {@link Future} from any copy of this module. */
+export function isFuture(value: unknown): value is Future<unknown> {
+  return value instanceof Future;
+}
