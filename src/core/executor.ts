@@ -21,7 +21,7 @@ export interface MapOptions extends Omit<CallOptions, 'transfer'> {
   /**
    * Most tasks in flight at once; input is pulled only as results are consumed, so an endless generator runs
    * in constant memory.
-   * @default 4 × the executor's capacity, and at least 64
+   * @default 4 × the executor's capacity, and at least 256
    */
   readonly concurrency?: number;
 }
@@ -218,7 +218,7 @@ export abstract class Executor implements CancelHandler, AsyncDisposable {
       );
     }
     validateCallOptions(options, 'map options');
-    const { concurrency = Math.max(64, this.capacity * 4), ...callOptions } = options;
+    const { concurrency = Math.max(256, this.capacity * 4), ...callOptions } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new InvalidArgumentError(
         `Expected \`concurrency\` to be an integer from 1 and up, got \`${String(concurrency)}\` (${typeof concurrency})`,

@@ -271,13 +271,8 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
       }
     }
     for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
-    if (startError !== undefined) {
-      // The environment cannot start workers: fail what waits instead of respawning for every job.
-      for (let pj = this.#queue.shift(); pj !== undefined; pj = this.#queue.shift()) {
-        this.#running.delete(pj.job.future);
-        if (pj.job.future[kReject](startError)) this.recorder.failed++;
-      }
-    }
+    // The environment cannot start workers: fail what waits instead of respawning for every job.
+    if (startError !== undefined) this.#failQueue(startError);
     if (this.#workers.size < this.#options.minWorkers && !this.#closing && startError === undefined)
       this.#spawn();
     this.#schedulePump();
@@ -326,6 +321,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
       if (worker === undefined || (worker.inFlight.size > 0 && this.#canSpawn())) {
         if (!this.#canSpawn()) break;
         worker = this.#spawn();
+        if (worker === undefined) break;
       }
       const pj = this.#queue.shift()!;
       const { future } = pj.job;
@@ -459,8 +455,19 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     for (const pj of stolen) this.#queue.unshift(pj);
   }
 
-  #spawn(): WorkerState {
-    const handle = this.createWorker(++this.#nextWorkerId, this);
+  /** Starts a worker; if the backend cannot even create one (bad execArgv, say), fails what waits. */
+  #spawn(): WorkerState | undefined {
+    let handle: WorkerHandle;
+    try {
+      handle = this.createWorker(++this.#nextWorkerId, this);
+    } catch (error) {
+      const failure = new WorkerStartError(
+        `A ${this.#kind} worker could not be created: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
+      this.#failQueue(failure);
+      return undefined;
+    }
     handle.setRef(false);
     const worker: WorkerState = {
       handle,
@@ -475,6 +482,13 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     };
     this.#workers.set(handle, worker);
     return worker;
+  }
+
+  #failQueue(error: WorkerStartError): void {
+    for (let pj = this.#queue.shift(); pj !== undefined; pj = this.#queue.shift()) {
+      this.#running.delete(pj.job.future);
+      if (pj.job.future[kReject](error)) this.recorder.failed++;
+    }
   }
 
   /** No new jobs for this worker; it exits once its jobs are done. */

@@ -1,0 +1,367 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  CancelledError,
+  ExecutorShutdownError,
+  NotATaskError,
+  registerErrorClass,
+  task,
+  TaskNotFoundError,
+  ThreadPoolExecutor,
+  TimeoutError,
+  UnserializableError,
+  WorkerCrashedError,
+  WorkerStartError,
+} from '../../../src/index.ts';
+import * as tasks from '../../fixtures/pool-tasks.ts';
+
+const shared = (n = 1): Int32Array => new Int32Array(new SharedArrayBuffer(4 * n));
+const pools: ThreadPoolExecutor[] = [];
+function pool(options: ConstructorParameters<typeof ThreadPoolExecutor>[0] = {}): ThreadPoolExecutor {
+  const created = new ThreadPoolExecutor({ maxWorkers: 2, ...options });
+  pools.push(created);
+  return created;
+}
+after(async () => {
+  await Promise.all(pools.map((p) => p.shutdown({ cancelFutures: true })));
+});
+
+describe('ThreadPoolExecutor: results', () => {
+  test('submit resolves with the task result, typed from the task', async () => {
+    const p = pool();
+    const future = p.submit(tasks.square, 7);
+    assert.equal(await future, 49);
+    assert.equal(future.state, 'finished');
+    assert.equal(await p.submit(tasks.add, 2, 3), 5);
+  });
+
+  test('values the compact codec does not carry still arrive whole (Map, Date, typed arrays, BigInt)', async () => {
+    const p = pool();
+    const value = {
+      when: new Date(5),
+      map: new Map([[1, 'one']]),
+      bytes: new Uint8Array([1, 2]),
+      big: 10n ** 20n,
+    };
+    assert.deepEqual(await p.submit(tasks.echo, value), value);
+    const plain = {
+      s: 'héllo',
+      n: -0.5,
+      i: -7,
+      arr: [1, 'x', null, true, undefined],
+      nested: { deep: [[]] },
+    };
+    assert.deepEqual(await p.submit(tasks.echo, plain), plain);
+  });
+
+  test('map yields in input order, mapUnordered as tasks finish, starmap spreads arguments', async () => {
+    const p = pool();
+    const ordered: number[] = [];
+    for await (const y of p.map(tasks.square, [1, 2, 3, 4, 5])) ordered.push(y);
+    assert.deepEqual(ordered, [1, 4, 9, 16, 25]);
+    const unordered: number[] = [];
+    for await (const y of p.mapUnordered(tasks.square, [1, 2, 3])) unordered.push(y);
+    assert.deepEqual(unordered.sort(), [1, 4, 9]);
+    const sums: number[] = [];
+    for await (const y of p.starmap(tasks.add, [[1, 2] as [number, number], [3, 4] as [number, number]])) {
+      sums.push(y);
+    }
+    assert.deepEqual(sums, [3, 7]);
+  });
+
+  test('a task reads its own AbortSignal with currentSignal()', async () => {
+    assert.equal(await pool().submit(tasks.signalState), true);
+  });
+});
+
+describe('ThreadPoolExecutor: parallelism', () => {
+  test('CPU-bound tasks run at once on different threads (each waits for the other to start)', async () => {
+    const p = pool({ maxWorkers: 2 });
+    const flags = shared();
+    const ids = await Promise.all([
+      p.submit(tasks.rendezvous, flags, 2),
+      p.submit(tasks.rendezvous, flags, 2),
+    ]);
+    assert.notEqual(ids[0], ids[1]);
+  });
+
+  test('concurrencyPerWorker runs several async tasks at once inside one worker (the hybrid pattern)', async () => {
+    const p = pool({ maxWorkers: 1, concurrencyPerWorker: 4 });
+    const spans = await Promise.all([1, 2, 3, 4].map(() => p.submit(tasks.sleep, 150)));
+    const lastStart = Math.max(...spans.map((s) => s.start));
+    const firstEnd = Math.min(...spans.map((s) => s.end));
+    assert.ok(lastStart < firstEnd, 'all four sleeps overlapped in time');
+  });
+});
+
+describe('ThreadPoolExecutor: errors cross the boundary whole', () => {
+  test('class, message, code and own fields survive; the stack holds the worker frames', async () => {
+    const error = await pool()
+      .submit(tasks.fail, 'range')
+      .then(
+        () => assert.fail('should reject'),
+        (e: unknown) => e,
+      );
+    assert.ok(error instanceof RangeError);
+    assert.equal((error as RangeError).message, 'out of range');
+    assert.equal((error as { code?: string }).code, 'E_RANGE');
+    assert.deepEqual((error as { extra?: unknown }).extra, { n: 1 });
+    assert.match((error as Error).stack ?? '', /pool-tasks\.ts/);
+  });
+
+  test('cause chains and AggregateError.errors survive', async () => {
+    const p = pool();
+    const caused = (await p.submit(tasks.fail, 'cause').catch((e: unknown) => e)) as Error;
+    assert.ok(caused.cause instanceof TypeError);
+    assert.equal((caused.cause as Error).message, 'inner');
+    const aggregate = (await p.submit(tasks.fail, 'aggregate').catch((e: unknown) => e)) as AggregateError;
+    assert.ok(aggregate instanceof AggregateError);
+    assert.ok(aggregate.errors[1] instanceof SyntaxError);
+  });
+
+  test('a registered user error class stays instanceof, with its fields', async () => {
+    registerErrorClass(tasks.QuotaError);
+    const error = await pool()
+      .submit(tasks.fail, 'quota')
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof tasks.QuotaError);
+    assert.equal((error as tasks.QuotaError).limit, 10);
+  });
+
+  test('a thrown non-Error value arrives as itself', async () => {
+    assert.equal(
+      await pool()
+        .submit(tasks.fail, 'string')
+        .catch((e: unknown) => e),
+      'just a string',
+    );
+  });
+});
+
+describe('ThreadPoolExecutor: crash isolation', () => {
+  test('process.exit() in a task rejects it with WorkerCrashedError; every other task completes', async () => {
+    const p = pool();
+    const others = Array.from({ length: 20 }, (_, i) => p.submit(tasks.square, i));
+    const crash = p.submit(tasks.exitWith, 3);
+    const more = Array.from({ length: 20 }, (_, i) => p.submit(tasks.square, i + 20));
+    const error = await crash.catch((e: unknown) => e);
+    assert.ok(error instanceof WorkerCrashedError);
+    assert.equal(error.exitCode, 3);
+    assert.match(error.message, /exited with code 3/);
+    assert.deepEqual(
+      await Promise.all([...others, ...more]),
+      Array.from({ length: 40 }, (_, i) => i * i),
+    );
+    assert.equal(await p.submit(tasks.square, 9), 81, 'the pool keeps serving');
+    assert.ok(p.stats().workerRestarts >= 1);
+  });
+
+  test('an error thrown from a timer crashes only its worker; the cause is that error', async () => {
+    const error = await pool()
+      .submit(tasks.throwFromTimer)
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof WorkerCrashedError);
+    assert.match(String((error.cause as Error)?.message), /thrown from a timer/);
+  });
+
+  test('running out of memory (resourceLimits) rejects with WorkerCrashedError', async () => {
+    const p = pool({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+    const error = await p.submit(tasks.allocateForever).catch((e: unknown) => e);
+    assert.ok(error instanceof WorkerCrashedError);
+    assert.equal(await p.submit(tasks.square, 3), 9);
+  });
+});
+
+describe('ThreadPoolExecutor: cancellation and timeouts', () => {
+  test('cancel() stops a running task and replaces its worker', async () => {
+    const p = pool({ maxWorkers: 1 });
+    await p.submit(tasks.square, 1);
+    const running = p.submit(tasks.busy, 60_000);
+    while (!running.running()) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(running.cancel(), true);
+    await assert.rejects(running, CancelledError);
+    assert.equal(await p.submit(tasks.square, 4), 16);
+    assert.equal(p.stats().workerRestarts, 1);
+  });
+
+  test('cancel() of a job queued behind a running one withdraws it: it never runs, no worker restarts', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const counter = shared();
+    await p.submit(tasks.square, 1);
+    const first = p.submit(tasks.busy, 200);
+    const queued = p.submit(tasks.touch, counter);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(queued.cancel(), true);
+    await first;
+    await assert.rejects(queued, CancelledError);
+    await p.submit(tasks.square, 1);
+    assert.equal(Atomics.load(counter, 0), 0);
+    assert.equal(p.stats().workerRestarts, 0);
+  });
+
+  test('an aborted signal cancels the task; an already-aborted signal means it never starts', async () => {
+    const p = pool();
+    const controller = new AbortController();
+    const future = p.submit(tasks.busy.with({ signal: controller.signal }), 60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort(new Error('user gave up'));
+    const error = await future.catch((e: unknown) => e);
+    assert.ok(error instanceof CancelledError);
+    assert.equal(((error as Error).cause as Error).message, 'user gave up');
+    const counter = shared();
+    const never = p.submit(tasks.touch.with({ signal: AbortSignal.abort() }), counter);
+    assert.equal(never.cancelled(), true);
+    await p.submit(tasks.square, 2);
+    assert.equal(Atomics.load(counter, 0), 0);
+  });
+
+  test('a task past its timeout rejects with TimeoutError and is counted', async () => {
+    const p = pool();
+    await p.submit(tasks.square, 1);
+    await assert.rejects(p.submit(tasks.busy.with({ timeout: 50 }), 60_000), TimeoutError);
+    assert.equal(p.stats().timedOut, 1);
+    assert.equal(await p.submit(tasks.square, 5), 25);
+  });
+});
+
+describe('ThreadPoolExecutor: bad input gets a clear typed error', () => {
+  test('a plain function is refused with directions to task()', () => {
+    const p = pool();
+    assert.throws(
+      () => p.submit((n: number) => n, 1),
+      (e: unknown) => e instanceof NotATaskError && /task\(import\.meta\.url, fn\)/.test(e.message),
+    );
+  });
+
+  test('an argument that cannot be sent names where it sits', async () => {
+    const error = await pool()
+      .submit(tasks.echo, { cb: () => 1 })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof UnserializableError);
+    assert.equal(error.path, 'args[0].cb');
+  });
+
+  test('a result that cannot be sent back names where it sits', async () => {
+    const error = await pool()
+      .submit(tasks.returnFunction)
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof UnserializableError);
+    assert.equal(error.path, 'result.fn');
+  });
+
+  test('a missing module, a missing export and an unexported task each get TaskNotFoundError', async () => {
+    const p = pool();
+    const missingModule = task('file:///nonexistent/tasks.mjs', () => 1, { name: 'x' });
+    await assert.rejects(p.submit(missingModule), TaskNotFoundError);
+    const missingExport = task(new URL('../../fixtures/pool-tasks.ts', import.meta.url).href, () => 1, {
+      name: 'nope',
+    });
+    await assert.rejects(p.submit(missingExport), /no export named `nope`/);
+    await assert.rejects(p.submit(tasks.hiddenHolder.hidden), TaskNotFoundError);
+  });
+
+  test('a module that throws at import fails its tasks with WorkerStartError; the worker keeps serving', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const broken = task(new URL('../../fixtures/throws-at-import.ts', import.meta.url).href, () => 'x', {
+      name: 'never',
+    });
+    const error = await p.submit(broken).catch((e: unknown) => e);
+    assert.ok(error instanceof WorkerStartError);
+    assert.match(String((error.cause as Error)?.message), /throws while it is imported/);
+    await assert.rejects(p.submit(broken), WorkerStartError);
+    assert.equal(await p.submit(tasks.square, 6), 36);
+    assert.equal(p.stats().workerRestarts, 0);
+  });
+
+  test('invalid options are refused at construction', () => {
+    assert.throws(() => new ThreadPoolExecutor({ maxWorkers: 0 }), /`maxWorkers` to be an integer from 1/);
+    assert.throws(() => new ThreadPoolExecutor({ maxWorkers: 1, minWorkers: 2 }), /at most `maxWorkers`/);
+    assert.throws(() => new ThreadPoolExecutor({ idleTimeoutMs: -1 }), /`idleTimeoutMs`/);
+    assert.throws(() => new ThreadPoolExecutor({ concurrencyPerWorker: 1.5 }), /`concurrencyPerWorker`/);
+  });
+});
+
+describe('ThreadPoolExecutor: memory and workers', () => {
+  test('transfer moves an ArrayBuffer without copying: it is detached in the caller', async () => {
+    const buffer = new Uint8Array([1, 2, 3, 250]).buffer;
+    const sum = await pool().submit(tasks.byteSum.with({ transfer: [buffer] }), buffer);
+    assert.equal(sum, 256);
+    assert.equal(buffer.byteLength, 0);
+  });
+
+  test('maxTasksPerWorker recycles workers', async () => {
+    const p = pool({ maxWorkers: 1, maxTasksPerWorker: 3 });
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await p.submit(tasks.whoAmI));
+    assert.equal(new Set(ids).size, 3);
+    assert.equal(p.stats().workerRestarts, 2);
+  });
+
+  test('a million tiny tasks through map leave the heap flat', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const p = pool();
+    const count = 1_000_000;
+    function* numbers(): Generator<number> {
+      for (let i = 0; i < count; i++) yield i;
+    }
+    let seen = 0;
+    let baseline = 0;
+    for await (const y of p.map(tasks.square, numbers())) {
+      if (seen === 100_000) {
+        gc();
+        baseline = process.memoryUsage().heapUsed;
+      }
+      assert.equal(y, seen * seen);
+      seen++;
+    }
+    gc();
+    const growth = process.memoryUsage().heapUsed - baseline;
+    assert.equal(seen, count);
+    assert.ok(growth < 20 * 1024 * 1024, `heap grew by ${(growth / 1048576).toFixed(1)} MiB over 900k tasks`);
+    assert.equal(p.stats().running, 0);
+  });
+});
+
+describe('ThreadPoolExecutor: shutdown', () => {
+  test('submit after shutdown throws ExecutorShutdownError; shutdown waits for running tasks', async () => {
+    const p = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const running = p.submit(tasks.busy, 100);
+    await p.shutdown();
+    assert.equal(running.done(), true);
+    assert.throws(() => p.submit(tasks.square, 1), ExecutorShutdownError);
+    assert.equal(p.stats().workers.total, 0);
+  });
+
+  test('cancelFutures cancels queued tasks', async () => {
+    const p = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const first = p.submit(tasks.busy, 100);
+    const queued = Array.from({ length: 5 }, () => p.submit(tasks.busy, 100));
+    await new Promise((r) => setTimeout(r, 20));
+    await p.shutdown({ cancelFutures: true });
+    await first;
+    const cancelled = queued.filter((f) => f.cancelled()).length;
+    assert.ok(cancelled >= 4, `${cancelled} of 5 queued tasks cancelled`);
+  });
+
+  test('a worker that will not exit is killed after shutdownTimeoutMs', async () => {
+    const p = new ThreadPoolExecutor({ maxWorkers: 1, shutdownTimeoutMs: 100 });
+    await p.submit(tasks.keepAlive);
+    await p.shutdown();
+    assert.equal(p.stats().workers.total, 0);
+  });
+
+  test('await using shuts the pool down at scope exit', async () => {
+    let escaped: ThreadPoolExecutor;
+    {
+      await using p = new ThreadPoolExecutor({ maxWorkers: 1 });
+      escaped = p;
+      assert.equal(await p.submit(tasks.square, 2), 4);
+    }
+    assert.equal(escaped.isShutdown, true);
+    assert.equal(escaped.stats().workers.total, 0);
+  });
+});
