@@ -22,3 +22,4 @@ export { ThreadPoolExecutor } from './backends/thread/thread-pool.ts';
 export type { ThreadPoolOptions } from './backends/thread/thread-pool.ts';
 export type { PoolOptions } from './backends/pool/pool-options.ts';
 export { registerErrorClass } from './backends/common/remote-error.ts';
+export { Thread } from './raw/thread.ts';

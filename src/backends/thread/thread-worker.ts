@@ -32,6 +32,7 @@ import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
 
 export const SLOT_COUNT = 1024;
 const RING_BYTES = 1 << 18;
+const POLL_MS = 0.05;
 
 /** What a thread worker is told at start (workerData). */
 export interface ThreadWorkerData {
@@ -70,6 +71,8 @@ export class ThreadWorker implements WorkerHandle {
   readonly #slotOf = new Map<number, number>();
   readonly #defined = new Set<number>();
   #pendingNotify = false;
+  #polling = false;
+  #pollUntil = 0;
   #exited = false;
   #error: unknown = undefined;
 
@@ -149,7 +152,20 @@ export class ThreadWorker implements WorkerHandle {
     if (!this.#pendingNotify) return;
     this.#pendingNotify = false;
     Atomics.notify(this.#toWorker.header, WRITE);
+    // A tiny task's answer is usually back within microseconds, long before a waitAsync wake-up (~25 µs)
+    // would deliver it: look for it on the next few event-loop turns instead, without blocking the loop.
+    this.#pollUntil = performance.now() + POLL_MS;
+    if (!this.#polling) {
+      this.#polling = true;
+      setImmediate(this.#poll);
+    }
   }
+
+  #poll = (): void => {
+    this.#toParent.drain(this.#onFrame);
+    if (this.#slotOf.size > 0 && !this.#exited && performance.now() < this.#pollUntil) setImmediate(this.#poll);
+    else this.#polling = false;
+  };
 
   withdraw(id: number): boolean {
     const slot = this.#slotOf.get(id);
