@@ -300,6 +300,25 @@ describe('ThreadPoolExecutor: memory and workers', () => {
     assert.equal(p.stats().workerRestarts, 2);
   });
 
+  test('maxWorkerMemoryMb replaces a worker whose heap grew past the limit', async () => {
+    const p = pool({ maxWorkers: 1, maxWorkerMemoryMb: 1 });
+    const first = await p.submit(tasks.whoAmI);
+    await new Promise((r) => setTimeout(r, 150)); // memory is reported at most every 100 ms
+    await p.submit(tasks.square, 2);
+    await new Promise((r) => setTimeout(r, 50));
+    const later = await p.submit(tasks.whoAmI);
+    assert.notEqual(later, first);
+    assert.ok(p.stats().workerRestarts >= 1);
+  });
+
+  test('idle workers above minWorkers exit after idleTimeoutMs', async () => {
+    const p = pool({ maxWorkers: 2, minWorkers: 1, idleTimeoutMs: 50 });
+    await Promise.all([p.submit(tasks.busy, 50), p.submit(tasks.busy, 50)]);
+    assert.equal(p.stats().workers.total, 2);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(p.stats().workers.total, 1);
+  });
+
   test('a million tiny tasks through map leave the heap flat', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
