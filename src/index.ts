@@ -23,3 +23,5 @@ export type { ThreadPoolOptions } from './backends/thread/thread-pool.ts';
 export type { PoolOptions } from './backends/pool/pool-options.ts';
 export { registerErrorClass } from './backends/common/remote-error.ts';
 export { Thread } from './raw/thread.ts';
+export { ProcessPoolExecutor } from './backends/process/process-pool.ts';
+export type { ProcessPoolOptions } from './backends/process/process-pool.ts';

@@ -336,9 +336,13 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
 
   /** Retiring workers (recycled, or being killed to stop a task) do not count: their replacement may start. */
   #canSpawn(): boolean {
+    return this.#activeWorkers() < this.#options.maxWorkers;
+  }
+
+  #activeWorkers(): number {
     let active = 0;
     for (const worker of this.#workers.values()) if (!worker.retiring) active++;
-    return active < this.#options.maxWorkers;
+    return active;
   }
 
   #window(): number {
@@ -416,10 +420,10 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
       worker.refed = false;
       worker.handle.setRef(false);
     }
-    if (this.#workers.size > this.#options.minWorkers && worker.idleTimer === undefined && !this.#closing) {
+    if (this.#activeWorkers() > this.#options.minWorkers && worker.idleTimer === undefined && !this.#closing) {
       worker.idleTimer = setTimeout(() => {
         worker.idleTimer = undefined;
-        if (worker.inFlight.size === 0 && this.#workers.size > this.#options.minWorkers) this.#retire(worker);
+        if (worker.inFlight.size === 0 && this.#activeWorkers() > this.#options.minWorkers) this.#retire(worker);
       }, this.#options.idleTimeoutMs);
       worker.idleTimer.unref();
     }

@@ -1,0 +1,192 @@
+/**
+ * Entry point of a pool's worker process: reads jobs from fd 3, runs them through the shared worker runtime,
+ * and writes each result to fd 4 before the next job starts.
+ *
+ *   fd 3 'data' ─▶ decode every frame in the chunk ─▶ runtime.pump(): synchronous tasks run inline
+ *                                                        │ before each job starts: flush (writeSync)
+ *   fd 4 ◀── writeSync ◀── results, SKIPPED, MEMORY ◀────┘ async results: flushed in a microtask
+ *   fd 3 EOF ─▶ closing: once idle, let go of fd 3 and let the event loop run out
+ *
+ * Results go out with a synchronous write because the process may die at any moment (a task calls
+ * `process.exit()`, throws from a timer, is killed): whatever completed before that must already be in the
+ * kernel, where the parent reads it after the death. Results produced together (one synchronous drain, one
+ * microtask checkpoint) share a write, but never across a job start.
+ *
+ * On close the process is not made to exit: it exits like any Node program, when nothing keeps it alive. A
+ * task that leaves a timer or a server behind keeps it running, and the pool kills it after
+ * `shutdownTimeoutMs`, as it does a worker thread.
+ */
+import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { UnserializableError } from '../../errors.ts';
+import type { RunFrame } from '../common/protocol.ts';
+import {
+  FRAME_CANCEL,
+  FRAME_DEFINE,
+  FRAME_MEMORY,
+  FRAME_READY,
+  FRAME_RESULT,
+  FRAME_RUN,
+  FRAME_SKIPPED,
+} from '../common/protocol.ts';
+import { describeUncloneable, encodeError } from '../common/remote-error.ts';
+import { WorkerRuntime } from '../common/worker-runtime.ts';
+import type { WorkerSink } from '../common/worker-runtime.ts';
+import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
+import type { ProcessMessage, ProcessWorkerConfig } from './process-worker.ts';
+import { JOBS_FD, RESULTS_FD } from './process-worker.ts';
+
+const config = JSON.parse(process.argv[2] ?? '{}') as ProcessWorkerConfig;
+process.title = config.title;
+
+const out = new FrameEncoder();
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/** Inside the synchronous handling of a chunk, whose end flushes: no microtask needed. */
+let draining = false;
+let flushQueued = false;
+let closing = false;
+/** The highest job id that has reached its turn to start: ids rise in the order jobs arrive. */
+let lastTurn = 0;
+/** Jobs cancelled before their turn. */
+const cancelled = new Set<number>();
+/** Jobs started and not finished, to tell a CANCEL that came too late. */
+const running = new Set<number>();
+
+/** Writes all of `bytes`, in order. fd 4 is normally blocking; should it not be, wait out EAGAIN. */
+function writeAll(bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.byteLength) {
+    try {
+      offset += writeSync(RESULTS_FD, bytes, offset, bytes.byteLength - offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EINTR') throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
+function flush(): void {
+  if (out.size === 0) return;
+  try {
+    writeAll(out.peek());
+  } catch {
+    // EPIPE: the parent is gone, and nobody is left to run jobs for.
+    process.exit(1);
+  } finally {
+    out.clear();
+  }
+}
+
+function queueFlush(): void {
+  if (draining || flushQueued) return;
+  flushQueued = true;
+  queueMicrotask(settle);
+}
+
+/** After work: send what is pending; once closing and idle, release fd 3 so the process can end. */
+function settle(): void {
+  flushQueued = false;
+  flush();
+  if (closing && !runtime.busy) input.destroy();
+}
+
+const sink: WorkerSink = {
+  result(id, ok, runMicros, value) {
+    running.delete(id);
+    try {
+      out.writeFrame({ type: FRAME_RESULT, id, ok, runMicros, value });
+    } catch (error) {
+      const found = describeUncloneable(value, 'result');
+      const where = found?.path ?? 'result';
+      const failure = new UnserializableError(
+        `Cannot send ${where} back from the worker process: ${found?.reason ?? (error as Error)?.message}`,
+        where,
+        { cause: error },
+      );
+      out.writeFrame({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) });
+    }
+    queueFlush();
+  },
+  skipped(id) {
+    out.writeFrame({ type: FRAME_SKIPPED, id });
+    queueFlush();
+  },
+  memory(bytes) {
+    out.writeFrame({ type: FRAME_MEMORY, bytes });
+    queueFlush();
+  },
+};
+
+const runtime = new WorkerRuntime(
+  sink,
+  (frame: RunFrame) => {
+    flush(); // every earlier result reaches the parent before this job can take the process down
+    lastTurn = frame.id;
+    if (cancelled.size > 0 && cancelled.delete(frame.id)) return false;
+    running.add(frame.id);
+    return true;
+  },
+  {
+    concurrency: config.concurrency,
+    memoryReportMs: config.memoryReportMs,
+    measureMemory: () => process.memoryUsage.rss(),
+  },
+);
+
+const decoder = new FrameDecoder((frame) => {
+  switch (frame.type) {
+    case FRAME_RUN:
+      runtime.enqueue(frame);
+      return;
+    case FRAME_DEFINE:
+      runtime.define(frame);
+      return;
+    case FRAME_CANCEL:
+      if (frame.id > lastTurn) cancelled.add(frame.id);
+      else if (running.has(frame.id)) {
+        out.writeSerialized({ type: 'late-cancel', id: frame.id } satisfies ProcessMessage);
+      }
+      return;
+    default:
+      return;
+  }
+});
+
+process.on('uncaughtException', (error) => {
+  try {
+    flush();
+    out.writeSerialized({ type: 'crash', error: encodeError(error) } satisfies ProcessMessage);
+    flush();
+  } catch {
+    // Nothing more can be said; the exit code still tells the parent the worker died.
+  }
+  process.exit(1);
+});
+
+// `process.exit()` in a task: results finished just before it still go out.
+process.on('exit', flush);
+
+// Writable, and half-open allowed, though nothing is written here: either flag off would shut down this
+// side of the socket, which the parent would read as the worker closing its jobs channel.
+const input = new Socket({ fd: JOBS_FD, readable: true, writable: true, allowHalfOpen: true });
+input.on('data', (chunk: Buffer) => {
+  draining = true;
+  try {
+    decoder.push(chunk);
+    runtime.pump();
+  } finally {
+    draining = false;
+  }
+  settle();
+});
+// The parent closed the channel (or died): finish what was sent, then end.
+const onEnd = (): void => {
+  closing = true;
+  settle();
+};
+input.on('end', onEnd);
+input.on('error', onEnd);
+
+out.writeFrame({ type: FRAME_READY });
+flush();

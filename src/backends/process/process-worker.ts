@@ -1,0 +1,322 @@
+/**
+ * The parent's handle on one worker process.
+ *
+ *   parent                                                 child (process-entry.ts)
+ *   run() ──encode──▶ buffer ──flush: one write──▶ fd 3 ──▶ decode → run tasks inline
+ *   withdraw() ──CANCEL────────────────────────────▶ fd 3     (skipped at its turn: SKIPPED)
+ *   close() ──end of fd 3 ─────────────────────────▶ EOF      (exits once idle)
+ *   results ◀──decode◀── fd 4 ◀── writeSync, each result before the next job starts
+ *   exit ◀── child 'exit' + fd 4 closed (every result read) ─┘
+ *
+ * Two sockets, not one: when the child dies, a write of new jobs fails with EPIPE and Node destroys that
+ * socket at once; results the child wrote just before dying must still be read to the end, so they travel on
+ * a socket the parent never writes to.
+ *
+ * Withdrawal is not exact: the parent's view of which jobs have started lags the child by one trip. A job
+ * among the first `concurrency` not yet answered may be running; a later one is cancelled with a CANCEL
+ * frame, and the child skips it if it has not reached it yet. If it has (the race), the child says so and
+ * this handle stops the worker, as the pool would for a running job: a cancelled task never runs on.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { TransferItem } from '../../core/call-options.ts';
+import { UnserializableError, type WorkerExit } from '../../errors.ts';
+import type { Frame } from '../common/protocol.ts';
+import {
+  FRAME_CANCEL,
+  FRAME_DEFINE,
+  FRAME_MEMORY,
+  FRAME_READY,
+  FRAME_RESULT,
+  FRAME_RUN,
+  FRAME_SKIPPED,
+  NO_SLOT,
+} from '../common/protocol.ts';
+import type { EncodedError } from '../common/remote-error.ts';
+import { decodeError, describeUncloneable } from '../common/remote-error.ts';
+import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
+import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
+
+/** The child's file descriptors: jobs come in on one, results go out on the other. */
+export const JOBS_FD = 3;
+export const RESULTS_FD = 4;
+
+/** What a worker process is told at start (its last argv entry, as JSON). */
+export interface ProcessWorkerConfig {
+  readonly concurrency: number;
+  readonly memoryReportMs: number;
+  readonly title: string;
+}
+
+/** The child is dying of an uncaught exception: the error, sent just before it exits. */
+export interface CrashMessage {
+  readonly type: 'crash';
+  readonly error: EncodedError;
+}
+
+/** A CANCEL arrived for a job the child had already started. */
+export interface LateCancelMessage {
+  readonly type: 'late-cancel';
+  readonly id: number;
+}
+
+/** Transport messages of the process backend, sent as kind-1 frames beside the protocol's frames. */
+export type ProcessMessage = CrashMessage | LateCancelMessage;
+
+export interface ProcessWorkerOptions {
+  readonly concurrency: number;
+  readonly memoryReportMs: number;
+  readonly execArgv: readonly string[] | undefined;
+  readonly env: Record<string, string | undefined> | undefined;
+  readonly name: string;
+}
+
+/** After the child exits, how long the results socket may stay silent before it is taken as finished. */
+const DRAIN_GRACE_MS = 1000;
+
+const entryPath = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './process-entry.ts' : './process-entry.js', import.meta.url),
+);
+
+export class ProcessWorker implements WorkerHandle {
+  readonly id: number;
+  readonly exactWithdraw = false;
+  readonly #events: WorkerEvents;
+  readonly #concurrency: number;
+  readonly #child: ChildProcess | undefined;
+  readonly #jobs: Socket | undefined;
+  readonly #results: Socket | undefined;
+  readonly #out = new FrameEncoder();
+  readonly #decoder = new FrameDecoder<ProcessMessage>((message) => this.#onMessage(message));
+  readonly #defined = new Set<number>();
+  /** Jobs sent and not answered, in dispatch order; withdrawn ones are moved to `#withdrawn`. */
+  readonly #inFlight = new Set<number>();
+  readonly #withdrawn = new Set<number>();
+  #exit: { exitCode: number | null; signal: string | null } | undefined;
+  #resultsClosed = false;
+  #drainTimer: NodeJS.Timeout | undefined;
+  #heard = false;
+  #unsent = 0;
+  readonly #lowWater: number;
+  #error: unknown = undefined;
+  #reported = false;
+
+  constructor(id: number, options: ProcessWorkerOptions, events: WorkerEvents) {
+    this.id = id;
+    this.#events = events;
+    this.#concurrency = options.concurrency;
+    this.#lowWater = Math.max(64, options.concurrency);
+    const config: ProcessWorkerConfig = {
+      concurrency: options.concurrency,
+      memoryReportMs: options.memoryReportMs,
+      title: options.name,
+    };
+    const execArgv = options.execArgv ?? process.execArgv;
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, [...execArgv, entryPath, JSON.stringify(config)], {
+        stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
+        env: options.env ?? process.env,
+      });
+    } catch (error) {
+      this.#error = error;
+      this.#resultsClosed = true;
+      // The pool registers this handle after the constructor returns; only then may it hear of the exit.
+      process.nextTick(() => this.#onExit(null, null));
+      return;
+    }
+    this.#child = child;
+    child.on('error', (error) => {
+      // No process was started (ENOENT, EAGAIN, EMFILE…): no 'exit' and no stream will end on its own.
+      // Other errors (a failed kill) say nothing about how the child ends.
+      if (child.pid !== undefined) return;
+      this.#error ??= error;
+      this.#resultsClosed = true;
+      this.#onExit(null, null);
+    });
+    child.on('exit', (exitCode, signal) => this.#onExit(exitCode, signal));
+    const jobs = child.stdio[JOBS_FD] as Socket | null;
+    const results = child.stdio[RESULTS_FD] as Socket | null;
+    if (jobs === null || results === null) return; // spawn failed: 'error' follows
+    this.#jobs = jobs;
+    this.#results = results;
+    // Socket errors (EPIPE, ECONNRESET once the child is gone) are how its exit looks from here, not its
+    // cause: the exit reports that. Node destroys the socket either way, and 'close' follows.
+    jobs.on('error', () => undefined);
+    results.on('error', () => undefined);
+    results.on('data', (chunk: Buffer) => this.#onData(chunk));
+    results.on('close', () => {
+      this.#resultsClosed = true;
+      this.#maybeReportExit();
+    });
+  }
+
+  run(
+    id: number,
+    task: TaskAddress,
+    args: readonly unknown[],
+    _transfer: readonly TransferItem[] | undefined,
+  ): void {
+    // Transfer lists do not apply: bytes cross to another process by copy whatever the caller asks.
+    if (!this.#defined.has(task.key)) {
+      this.#defined.add(task.key);
+      this.#out.writeFrame({ type: FRAME_DEFINE, ...task });
+    }
+    try {
+      this.#out.writeFrame({ type: FRAME_RUN, id, key: task.key, slot: NO_SLOT, args });
+    } catch (error) {
+      throw unserializable(args, error);
+    }
+    this.#inFlight.add(id);
+    this.#unsent++;
+  }
+
+  flush(): void {
+    if (this.#unsent > 0 && this.#inFlight.size - this.#unsent >= this.#lowWater) return;
+    this.#write();
+  }
+
+  #write(): void {
+    this.#unsent = 0;
+    if (this.#out.size === 0) return;
+    const jobs = this.#jobs;
+    const bytes = this.#out.take();
+    (globalThis as any).__w = ((globalThis as any).__w ?? 0) + 1;
+    const t0 = performance.now();
+    if (jobs !== undefined && jobs.writable) jobs.write(bytes);
+    (globalThis as any).__wt = ((globalThis as any).__wt ?? 0) + performance.now() - t0;
+  }
+
+  withdraw(id: number): boolean {
+    if (!this.#inFlight.has(id) || this.#position(id) < this.#concurrency) return false;
+    this.#inFlight.delete(id);
+    this.#withdrawn.add(id);
+    this.#out.writeFrame({ type: FRAME_CANCEL, id });
+    this.#write();
+    return true;
+  }
+
+  started(id: number): boolean {
+    return this.#inFlight.has(id) && this.#position(id) < this.#concurrency;
+  }
+
+  close(): void {
+    this.#write();
+    this.#jobs?.end();
+  }
+
+  terminate(): void {
+    if (this.#exit === undefined) this.#child?.kill('SIGKILL');
+  }
+
+  setRef(ref: boolean): void {
+    const child = this.#child;
+    if (child === undefined) return;
+    if (ref) {
+      child.ref();
+      this.#jobs?.ref();
+      this.#results?.ref();
+    } else {
+      child.unref();
+      this.#jobs?.unref();
+      this.#results?.unref();
+    }
+  }
+
+  /** Place of an in-flight job in dispatch order; withdrawn jobs do not count (the child skips them). */
+  #position(id: number): number {
+    let i = 0;
+    for (const other of this.#inFlight) {
+      if (other === id) return i;
+      if (++i >= this.#concurrency) return i;
+    }
+    return i;
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#heard = true;
+    (globalThis as any).__r = ((globalThis as any).__r ?? 0) + 1;
+    try {
+      this.#decoder.push(chunk);
+      if (this.#unsent > 0) this.flush();
+    } catch (error) {
+      // Our own child wrote garbage: nothing it says can be trusted any more.
+      this.#error ??= error;
+      this.#results?.destroy();
+      this.terminate();
+    }
+  }
+
+  #onMessage(message: Frame | ProcessMessage): void {
+    switch (message.type) {
+      case FRAME_RESULT:
+        if (!this.#inFlight.delete(message.id)) this.#withdrawn.delete(message.id);
+        this.#events.result(this, message.id, message.ok, message.runMicros, message.value);
+        return;
+      case FRAME_SKIPPED:
+        this.#withdrawn.delete(message.id);
+        this.#inFlight.delete(message.id);
+        this.#events.skipped(this, message.id);
+        return;
+      case FRAME_READY:
+        this.#events.ready(this);
+        return;
+      case FRAME_MEMORY:
+        this.#events.memory(this, message.bytes);
+        return;
+      case 'crash':
+        this.#error = decodeError(message.error);
+        return;
+      case 'late-cancel':
+        // Still running although its caller has moved on: stop it, as the pool stops any running job it cancels.
+        if (this.#withdrawn.has(message.id)) this.terminate();
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onExit(exitCode: number | null, signal: string | null): void {
+    if (this.#exit !== undefined) return;
+    this.#exit = { exitCode, signal };
+    if (!this.#resultsClosed) this.#armDrainTimer();
+    this.#maybeReportExit();
+  }
+
+  /**
+   * The results socket normally closes right after the child exits. Should another process still hold the
+   * child's end of it, give up once it has been silent for a while (after one more poll of the event loop,
+   * so bytes that arrived meanwhile are read first).
+   */
+  #armDrainTimer(): void {
+    this.#heard = false;
+    this.#drainTimer = setTimeout(() => {
+      setImmediate(() => {
+        if (this.#resultsClosed) return;
+        if (this.#heard) this.#armDrainTimer();
+        else this.#results?.destroy();
+      });
+    }, DRAIN_GRACE_MS);
+    this.#drainTimer.unref();
+  }
+
+  #maybeReportExit(): void {
+    const exit = this.#exit;
+    if (exit === undefined || !this.#resultsClosed || this.#reported) return;
+    this.#reported = true;
+    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    this.#jobs?.destroy();
+    const report: WorkerExit =
+      this.#error === undefined ? { ...exit } : { ...exit, error: this.#error };
+    this.#events.exit(this, report);
+  }
+}
+
+function unserializable(args: readonly unknown[], error: unknown): UnserializableError {
+  const found = describeUncloneable(args, 'args');
+  const where = found === undefined ? 'args' : found.path;
+  const why = found === undefined ? (error as Error)?.message : found.reason;
+  return new UnserializableError(`Cannot send ${where} to a worker process: ${why}`, where, { cause: error });
+}
