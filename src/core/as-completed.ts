@@ -1,7 +1,8 @@
 /** `asCompleted(futures, { timeout })`: Python's `concurrent.futures.as_completed`, as an async iterator. */
 import { TimeoutError } from '../errors.ts';
-import { validateTimeout } from './call-options.ts';
+import { timerDelay, validateTimeout } from './call-options.ts';
 import type { Future } from './future.ts';
+import { Fifo } from './fifo.ts';
 
 export interface AsCompletedOptions {
   /**
@@ -12,61 +13,92 @@ export interface AsCompletedOptions {
 }
 
 /**
- * Yields each future as it completes (finished or cancelled), those already done first. Duplicates are
- * yielded once. The iterator does not throw for a failed task: await the yielded future to get its error.
+ * Yields each future as it completes (finished or cancelled), those already done first; duplicates once.
+ * It yields the futures themselves, never their results, and does not throw for a failed task: await the
+ * future to get its value or error.
+ *
+ * (Not an `async function*`: a generator's `yield` awaits what it yields, which would unwrap the futures.)
  * @example
  * ```ts
  * for await (const f of asCompleted(futures, { timeout: 5000 })) console.log(await f);
  * ```
  */
-export async function* asCompleted<F extends Future<unknown>>(
+export function asCompleted<F extends Future<unknown>>(
   futures: Iterable<F>,
   options: AsCompletedOptions = {},
-): AsyncGenerator<F, void, undefined> {
+): AsyncIterableIterator<F> {
   const { timeout } = options;
   validateTimeout(timeout, '`timeout` in asCompleted(futures, options)');
-  const deadline = timeout === undefined ? undefined : performance.now() + timeout;
-  const pending = new Set(futures);
-  const ready: F[] = [];
-  let wake: (() => void) | undefined;
+  return new CompletionIterator(new Set(futures), timerDelay(timeout));
+}
 
-  for (const f of pending) {
-    if (f.done()) ready.push(f);
+class CompletionIterator<F extends Future<unknown>> implements AsyncIterableIterator<F> {
+  readonly #ready = new Fifo<F>();
+  readonly #deadline: number | undefined;
+  readonly #timeout: number | undefined;
+  #remaining: number;
+  #wake: (() => void) | undefined;
+  #closed = false;
+
+  constructor(futures: Set<F>, timeout: number | undefined) {
+    this.#timeout = timeout;
+    this.#deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    this.#remaining = futures.size;
+    for (const f of futures) if (f.done()) this.#ready.push(f);
+    for (const f of futures) {
+      if (f.done()) continue;
+      f.addDoneCallback(() => {
+        if (this.#closed) return;
+        this.#ready.push(f);
+        this.#wake?.();
+      });
+    }
   }
-  for (const f of ready) pending.delete(f);
-  for (const f of pending) {
-    f.addDoneCallback(() => {
-      if (!pending.delete(f)) return;
-      ready.push(f);
-      wake?.();
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<F, undefined>> {
+    if (this.#closed || this.#remaining === 0) return this.#finish();
+    if (this.#ready.size === 0) await this.#arrival();
+    this.#remaining--;
+    return { value: this.#ready.shift()!, done: false };
+  }
+
+  async return(): Promise<IteratorResult<F, undefined>> {
+    return this.#finish();
+  }
+
+  #finish(): IteratorResult<F, undefined> {
+    this.#closed = true;
+    return { value: undefined, done: true };
+  }
+
+  #arrival(): Promise<void> {
+    const left = this.#deadline === undefined ? undefined : this.#deadline - performance.now();
+    if (left !== undefined && left <= 0) {
+      this.#closed = true;
+      return Promise.reject(this.#timeoutError());
+    }
+    return new Promise<void>((resolve, reject) => {
+      const timer =
+        left === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.#wake = undefined;
+              this.#closed = true;
+              reject(this.#timeoutError());
+            }, left);
+      this.#wake = () => {
+        this.#wake = undefined;
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
-  let yielded = 0;
-  const total = ready.length + pending.size;
-  while (yielded < total) {
-    if (ready.length === 0) {
-      const remaining = deadline === undefined ? undefined : deadline - performance.now();
-      if (remaining !== undefined && remaining <= 0) throw timeoutError(total - yielded, timeout!);
-      await new Promise<void>((resolve, reject) => {
-        const timer =
-          remaining === undefined
-            ? undefined
-            : setTimeout(() => reject(timeoutError(total - yielded, timeout!)), remaining);
-        wake = () => {
-          wake = undefined;
-          if (timer !== undefined) clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    while (ready.length > 0) {
-      yielded++;
-      yield ready.shift()!;
-    }
+  #timeoutError(): TimeoutError {
+    return new TimeoutError(`${this.#remaining} of the futures did not complete within ${this.#timeout} ms`);
   }
-}
-
-function timeoutError(unfinished: number, timeout: number): TimeoutError {
-  return new TimeoutError(`${unfinished} of the futures did not complete within ${timeout} ms`);
 }

@@ -42,10 +42,19 @@ export function validateCallOptions(options: unknown, where: string): asserts op
 
 /** @internal */
 export function validateTimeout(timeout: unknown, what: string): asserts timeout is number | undefined {
-  if (timeout === undefined) return;
-  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
+  if (timeout === undefined || timeout === Infinity) return;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS) {
     throw new InvalidArgumentError(
-      `Expected ${what} to be a number of milliseconds from 0 and up, got \`${String(timeout)}\` (${typeof timeout})`,
+      `Expected ${what} to be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (or Infinity for no limit), ` +
+        `got \`${String(timeout)}\` (${typeof timeout})`,
     );
   }
+}
+
+/** The longest delay Node's timers honour; a longer one would fire after 1 ms. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** @internal A validated timeout as a timer delay, or undefined for "no limit". */
+export function timerDelay(timeout: number | undefined): number | undefined {
+  return timeout === undefined || timeout === Infinity ? undefined : timeout;
 }

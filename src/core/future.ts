@@ -16,6 +16,7 @@
  * that resolves 100k futures allocates nothing it does not need.
  */
 import { CancelledError, InvalidArgumentError, TimeoutError } from '../errors.ts';
+import { timerDelay, validateTimeout } from './call-options.ts';
 
 export type FutureState = 'pending' | 'running' | 'finished' | 'cancelled';
 
@@ -219,25 +220,18 @@ export class Future<R> implements PromiseLike<R> {
 
   /** Resolves when done (never rejects with the task's error), or rejects with TimeoutError after `timeoutMs`. */
   #whenDone(timeoutMs: number | undefined): Promise<void> {
-    if (this.done()) return Promise.resolve();
-    if (
-      timeoutMs !== undefined &&
-      (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)
-    ) {
-      return Promise.reject(
-        new InvalidArgumentError(
-          `Expected \`timeoutMs\` to be a number from 0 and up, got \`${String(timeoutMs)}\``,
-        ),
-      );
+    try {
+      validateTimeout(timeoutMs, '`timeoutMs`');
+    } catch (error) {
+      return Promise.reject(error);
     }
+    if (this.done()) return Promise.resolve();
+    const delay = timerDelay(timeoutMs);
     return new Promise<void>((resolve, reject) => {
       const timer =
-        timeoutMs === undefined
+        delay === undefined
           ? undefined
-          : setTimeout(
-              () => reject(new TimeoutError(`The future was not done within ${timeoutMs} ms`)),
-              timeoutMs,
-            );
+          : setTimeout(() => reject(new TimeoutError(`The future was not done within ${delay} ms`)), delay);
       this.addDoneCallback(() => {
         if (timer !== undefined) clearTimeout(timer);
         resolve();

@@ -39,7 +39,7 @@ export type TaskArgs<T> =
   T extends Task<infer A, unknown> ? A : T extends (...args: infer A) => unknown ? A : never;
 /** The awaited result type of a task or function. */
 export type TaskResult<T> =
-  T extends Task<readonly unknown[], infer R>
+  T extends Task<infer _A, infer R>
     ? Awaited<R>
     : T extends (...args: never[]) => infer R
       ? Awaited<R>
@@ -67,7 +67,7 @@ class TaskHandle<A extends readonly unknown[], R> implements Task<A, R> {
   readonly moduleUrl: string;
   readonly fn: (...args: A) => R | PromiseLike<R>;
   readonly callOptions: Readonly<CallOptions>;
-  readonly [kTask]: TaskInternals;
+  declare readonly [kTask]: TaskInternals;
 
   constructor(
     moduleUrl: string,
@@ -78,11 +78,14 @@ class TaskHandle<A extends readonly unknown[], R> implements Task<A, R> {
     this.moduleUrl = moduleUrl;
     this.fn = fn;
     this.callOptions = callOptions;
-    this[kTask] = internals ?? {
-      root: this as unknown as AnyTask,
-      exportName: undefined,
-      resolving: undefined,
-    };
+    // Non-enumerable, so a spread copy (`{ ...handle }`) is not mistaken for a task.
+    Object.defineProperty(this, kTask, {
+      value: internals ?? {
+        root: this as unknown as AnyTask,
+        exportName: undefined,
+        resolving: undefined,
+      },
+    });
   }
 
   get exportName(): string | undefined {

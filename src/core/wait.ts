@@ -1,6 +1,6 @@
 /** `wait(futures, { timeout, returnWhen })`: Python's `concurrent.futures.wait`. */
 import { InvalidArgumentError } from '../errors.ts';
-import { validateTimeout } from './call-options.ts';
+import { timerDelay, validateTimeout } from './call-options.ts';
 import { kFailed, type Future } from './future.ts';
 
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
@@ -58,7 +58,8 @@ export function wait<F extends Future<unknown>>(
       if (timer !== undefined) clearTimeout(timer);
       resolve({ done, notDone });
     };
-    const timer = timeout === undefined ? undefined : setTimeout(finish, timeout);
+    const delay = timerDelay(timeout);
+    const timer = delay === undefined ? undefined : setTimeout(finish, delay);
     for (const f of notDone) {
       f.addDoneCallback(() => {
         if (finished) return;

@@ -12,6 +12,7 @@ import type { BackendLoad, Job } from '../../core/executor.ts';
 import { Executor } from '../../core/executor.ts';
 import { TaskScope, taskContext } from '../../core/current.ts';
 import { Fifo } from '../../core/fifo.ts';
+import { timerDelay } from '../../core/call-options.ts';
 import type { Future } from '../../core/future.ts';
 import { kCancelWith, kReject, kResolve, kSetRunning } from '../../core/future.ts';
 import { describe, isTask } from '../../core/task.ts';
@@ -68,10 +69,13 @@ export class AsyncExecutor extends Executor {
   protected schedule(job: Job): void {
     this.#queue.push(job);
     // Start in a microtask, never inside submit(): a task must not run (or block) in its caller's frame.
-    if (!this.#drainScheduled) {
-      this.#drainScheduled = true;
-      queueMicrotask(this.#drain);
-    }
+    this.#scheduleDrain();
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    queueMicrotask(this.#drain);
   }
 
   protected cancelJob(future: Future<unknown>, wasRunning: boolean, reason: Error): void {
@@ -79,7 +83,9 @@ export class AsyncExecutor extends Executor {
     const running = this.#running.get(future);
     if (running === undefined) return;
     running.scope.abort(reason);
-    this.#finish(future, running);
+    // Free the slot now, but start the next task later: cancel() must not run other tasks in its caller's
+    // frame (map cancels everything in flight in submission order when it exits).
+    this.#finish(future, running, false);
   }
 
   protected close(cancelFutures: boolean): Promise<void> {
@@ -89,7 +95,9 @@ export class AsyncExecutor extends Executor {
   }
 
   protected load(): BackendLoad {
-    return { workers: { total: 0, busy: 0, idle: 0 }, queued: this.#queue.size, running: this.#running.size };
+    let queued = 0;
+    for (const job of this.#queue) if (!job.future.done()) queued++;
+    return { workers: { total: 0, busy: 0, idle: 0 }, queued, running: this.#running.size };
   }
 
   #drain = (): void => {
@@ -117,7 +125,7 @@ export class AsyncExecutor extends Executor {
     const startedAt = performance.now();
     this.recorder.waitTime.record((startedAt - job.enqueuedAt) * 1000);
     const scope = new TaskScope();
-    const { timeout } = job.options;
+    const timeout = timerDelay(job.options.timeout);
     const timer =
       timeout === undefined
         ? undefined
@@ -161,11 +169,12 @@ export class AsyncExecutor extends Executor {
     }
   }
 
-  /** Frees the job's slot and starts the next queued job. */
-  #finish(future: Future<unknown>, running: Running): void {
+  /** Frees the job's slot and starts the next queued job, now or in a microtask. */
+  #finish(future: Future<unknown>, running: Running, fillNow = true): void {
     this.#running.delete(future);
     if (running.timer !== undefined) clearTimeout(running.timer);
-    this.#fill();
+    if (fillNow) this.#fill();
+    else this.#scheduleDrain();
   }
 
   #notifyIfIdle(): void {

@@ -16,6 +16,7 @@
  * not are put back at the front of the queue, so one bad task never takes others down with it.
  */
 import type { TransferItem } from '../../core/call-options.ts';
+import { timerDelay } from '../../core/call-options.ts';
 import type { BackendLoad, Job } from '../../core/executor.ts';
 import { Executor } from '../../core/executor.ts';
 import { Fifo } from '../../core/fifo.ts';
@@ -141,7 +142,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     );
   }
 
-  protected cancelJob(future: Future<unknown>, wasRunning: boolean): void {
+  protected cancelJob(future: Future<unknown>, wasRunning: boolean, reason: Error): void {
     if (!wasRunning) return; // still queued: the pump skips it
     const pj = this.#running.get(future);
     if (pj === undefined) return;
@@ -151,7 +152,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     if (worker === undefined) return; // requeued: the pump skips it
     if (worker.handle.withdraw(pj.id)) return; // never started; `skipped` cleans up
     // It is running and JavaScript cannot be interrupted from outside: replace the worker.
-    worker.stoppedFor ??= future.state === 'cancelled' ? 'cancel' : 'timeout';
+    worker.stoppedFor ??= reason instanceof TimeoutError ? 'timeout' : 'cancel';
     worker.retiring = true;
     this.recorder.workerRestarts++;
     worker.handle.terminate();
@@ -172,7 +173,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     for (const worker of this.#workers.values()) if (worker.inFlight.size > 0) busy++;
     return {
       workers: { total: this.#workers.size, busy, idle: this.#workers.size - busy },
-      queued: this.#queue.size + this.#resolving,
+      queued: this.#queued() + this.#resolving,
       running: this.#running.size,
     };
   }
@@ -390,7 +391,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
   }
 
   #armTimeout(pj: PoolJob): void {
-    const { timeout } = pj.job.options;
+    const timeout = timerDelay(pj.job.options.timeout);
     if (timeout === undefined || pj.timer !== undefined) return;
     const { future } = pj.job;
     pj.timer = setTimeout(() => {
@@ -420,10 +421,15 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
       worker.refed = false;
       worker.handle.setRef(false);
     }
-    if (this.#activeWorkers() > this.#options.minWorkers && worker.idleTimer === undefined && !this.#closing) {
+    if (
+      this.#activeWorkers() > this.#options.minWorkers &&
+      worker.idleTimer === undefined &&
+      !this.#closing
+    ) {
       worker.idleTimer = setTimeout(() => {
         worker.idleTimer = undefined;
-        if (worker.inFlight.size === 0 && this.#activeWorkers() > this.#options.minWorkers) this.#retire(worker);
+        if (worker.inFlight.size === 0 && this.#activeWorkers() > this.#options.minWorkers)
+          this.#retire(worker);
       }, this.#options.idleTimeoutMs);
       worker.idleTimer.unref();
     }
@@ -505,6 +511,13 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     if (worker.killTimer !== undefined) return;
     worker.handle.close();
     worker.killTimer = setTimeout(() => worker.handle.terminate(), this.#options.shutdownTimeoutMs);
+  }
+
+  /** Queued jobs not cancelled meanwhile (those stay in the queue until the pump skips them). */
+  #queued(): number {
+    let queued = 0;
+    for (const pj of this.#queue) if (!pj.job.future.done()) queued++;
+    return queued;
   }
 
   #idle(): boolean {

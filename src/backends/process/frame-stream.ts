@@ -157,7 +157,8 @@ export class FrameDecoder<M = never> {
       if (kind === KIND_COMPACT) {
         reader.pos = bodyStart;
         const frame = readFrame(reader);
-        if (reader.pos !== bodyEnd) throw corrupt(`a frame of ${bodyEnd - bodyStart} bytes decoded short or long`);
+        if (reader.pos !== bodyEnd)
+          throw corrupt(`a frame of ${bodyEnd - bodyStart} bytes decoded short or long`);
         this.#onMessage(frame);
       } else if (kind === KIND_V8) {
         this.#onMessage(deserialize(bytes.subarray(bodyStart, bodyEnd)) as Frame | M);

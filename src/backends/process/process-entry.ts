@@ -16,7 +16,7 @@
  * task that leaves a timer or a server behind keeps it running, and the pool kills it after
  * `shutdownTimeoutMs`, as it does a worker thread.
  */
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { UnserializableError } from '../../errors.ts';
 import type { RunFrame } from '../common/protocol.ts';
@@ -51,6 +51,11 @@ let lastTurn = 0;
 const cancelled = new Set<number>();
 /** Jobs started and not finished, to tell a CANCEL that came too late. */
 const running = new Set<number>();
+/** When fd 3 was last read (by the event loop or by {@link readAhead}). */
+let lastRead = 0;
+/** A job waiting behind a task that ran this long first looks for a CANCEL sent meanwhile. */
+const READ_AHEAD_AFTER_MS = 1;
+const readBuffer = new Uint8Array(64 * 1024);
 
 /** Writes all of `bytes`, in order. fd 4 is normally blocking; should it not be, wait out EAGAIN. */
 function writeAll(bytes: Uint8Array): void {
@@ -75,6 +80,27 @@ function flush(): void {
     process.exit(1);
   } finally {
     out.clear();
+  }
+}
+
+/**
+ * Reads what the parent sent while a long task kept the event loop busy, so a CANCEL for the next job is
+ * seen before that job starts. Bytes come straight off fd 3 in order: the socket holds none of its own
+ * (checked), and the event loop, which reads the same fd, is not running while this does.
+ */
+function readAhead(): void {
+  lastRead = performance.now();
+  if (input.readableLength > 0 || input.destroyed) return;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(JOBS_FD, readBuffer, 0, readBuffer.byteLength, null);
+    } catch {
+      return; // EAGAIN: nothing more for now (any other error, the event loop will see too)
+    }
+    if (n === 0) return; // EOF: the event loop sees it too, and closes
+    decoder.push(readBuffer.slice(0, n));
+    if (n < readBuffer.byteLength) return;
   }
 }
 
@@ -122,6 +148,7 @@ const runtime = new WorkerRuntime(
   sink,
   (frame: RunFrame) => {
     flush(); // every earlier result reaches the parent before this job can take the process down
+    if (performance.now() - lastRead > READ_AHEAD_AFTER_MS) readAhead();
     lastTurn = frame.id;
     if (cancelled.size > 0 && cancelled.delete(frame.id)) return false;
     running.add(frame.id);
@@ -171,6 +198,7 @@ process.on('exit', flush);
 // side of the socket, which the parent would read as the worker closing its jobs channel.
 const input = new Socket({ fd: JOBS_FD, readable: true, writable: true, allowHalfOpen: true });
 input.on('data', (chunk: Buffer) => {
+  lastRead = performance.now();
   draining = true;
   try {
     decoder.push(chunk);

@@ -98,8 +98,6 @@ export class ProcessWorker implements WorkerHandle {
   #resultsClosed = false;
   #drainTimer: NodeJS.Timeout | undefined;
   #heard = false;
-  #unsent = 0;
-  readonly #lowWater: number;
   #error: unknown = undefined;
   #reported = false;
 
@@ -107,7 +105,6 @@ export class ProcessWorker implements WorkerHandle {
     this.id = id;
     this.#events = events;
     this.#concurrency = options.concurrency;
-    this.#lowWater = Math.max(64, options.concurrency);
     const config: ProcessWorkerConfig = {
       concurrency: options.concurrency,
       memoryReportMs: options.memoryReportMs,
@@ -170,23 +167,13 @@ export class ProcessWorker implements WorkerHandle {
       throw unserializable(args, error);
     }
     this.#inFlight.add(id);
-    this.#unsent++;
   }
 
   flush(): void {
-    if (this.#unsent > 0 && this.#inFlight.size - this.#unsent >= this.#lowWater) return;
-    this.#write();
-  }
-
-  #write(): void {
-    this.#unsent = 0;
     if (this.#out.size === 0) return;
     const jobs = this.#jobs;
     const bytes = this.#out.take();
-    (globalThis as any).__w = ((globalThis as any).__w ?? 0) + 1;
-    const t0 = performance.now();
     if (jobs !== undefined && jobs.writable) jobs.write(bytes);
-    (globalThis as any).__wt = ((globalThis as any).__wt ?? 0) + performance.now() - t0;
   }
 
   withdraw(id: number): boolean {
@@ -194,7 +181,7 @@ export class ProcessWorker implements WorkerHandle {
     this.#inFlight.delete(id);
     this.#withdrawn.add(id);
     this.#out.writeFrame({ type: FRAME_CANCEL, id });
-    this.#write();
+    this.flush();
     return true;
   }
 
@@ -203,12 +190,16 @@ export class ProcessWorker implements WorkerHandle {
   }
 
   close(): void {
-    this.#write();
+    this.flush();
     this.#jobs?.end();
+    // Whoever asked is waiting for the exit, so it must be seen even if the pool had unref'd this worker.
+    this.setRef(true);
   }
 
   terminate(): void {
-    if (this.#exit === undefined) this.#child?.kill('SIGKILL');
+    if (this.#exit !== undefined) return;
+    this.#child?.kill('SIGKILL');
+    this.setRef(true);
   }
 
   setRef(ref: boolean): void {
@@ -237,10 +228,8 @@ export class ProcessWorker implements WorkerHandle {
 
   #onData(chunk: Buffer): void {
     this.#heard = true;
-    (globalThis as any).__r = ((globalThis as any).__r ?? 0) + 1;
     try {
       this.#decoder.push(chunk);
-      if (this.#unsent > 0) this.flush();
     } catch (error) {
       // Our own child wrote garbage: nothing it says can be trusted any more.
       this.#error ??= error;
@@ -308,8 +297,7 @@ export class ProcessWorker implements WorkerHandle {
     this.#reported = true;
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     this.#jobs?.destroy();
-    const report: WorkerExit =
-      this.#error === undefined ? { ...exit } : { ...exit, error: this.#error };
+    const report: WorkerExit = this.#error === undefined ? { ...exit } : { ...exit, error: this.#error };
     this.#events.exit(this, report);
   }
 }

@@ -163,7 +163,8 @@ export class ThreadWorker implements WorkerHandle {
 
   #poll = (): void => {
     this.#toParent.drain(this.#onFrame);
-    if (this.#slotOf.size > 0 && !this.#exited && performance.now() < this.#pollUntil) setImmediate(this.#poll);
+    if (this.#slotOf.size > 0 && !this.#exited && performance.now() < this.#pollUntil)
+      setImmediate(this.#poll);
     else this.#polling = false;
   };
 

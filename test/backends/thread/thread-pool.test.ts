@@ -313,10 +313,15 @@ describe('ThreadPoolExecutor: memory and workers', () => {
 
   test('idle workers above minWorkers exit after idleTimeoutMs', async () => {
     const p = pool({ maxWorkers: 2, minWorkers: 1, idleTimeoutMs: 50 });
-    await Promise.all([p.submit(tasks.busy, 50), p.submit(tasks.busy, 50)]);
-    assert.equal(p.stats().workers.total, 2);
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(p.stats().workers.total, 1);
+    const flags = shared();
+    // Two calls that can only finish together force a second worker.
+    await Promise.all([p.submit(tasks.rendezvous, flags, 2), p.submit(tasks.rendezvous, flags, 2)]);
+    for (let i = 0; p.stats().workers.total > 1; i++) {
+      assert.ok(i < 500, 'the idle worker above minWorkers exited');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(p.stats().workers.total, 1, 'minWorkers stay');
   });
 
   test('a million tiny tasks through map leave the heap flat', async () => {
