@@ -29,6 +29,7 @@ import { describeUncloneable } from '../common/remote-error.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
 import { Ring, WRITE } from './ring.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
+import { withBulkCopies } from './bulk-copy.ts';
 
 export const SLOT_COUNT = 1024;
 const RING_BYTES = 1 << 18;
@@ -138,7 +139,12 @@ export class ThreadWorker implements WorkerHandle {
     }
     if (!sent) {
       try {
-        this.#worker.postMessage(frame, transfer as TransferItem[] | undefined);
+        // With an explicit transfer list the caller chose what moves; otherwise large byte arrays go as
+        // private copies that are moved (one memcpy instead of structured clone's several).
+        const moved: TransferItem[] = transfer === undefined ? [] : [...transfer];
+        const copied =
+          moved.length > 0 ? args : (withBulkCopies(args, moved as ArrayBuffer[]) as readonly unknown[]);
+        this.#worker.postMessage(copied === args ? frame : { ...frame, args: copied }, moved);
       } catch (error) {
         this.#freeSlots.push(slot);
         throw unserializable(args, error);

@@ -292,6 +292,16 @@ describe('ThreadPoolExecutor: memory and workers', () => {
     assert.equal(buffer.byteLength, 0);
   });
 
+  test('large byte arrays are copied, not moved: the caller keeps its buffer, the worker gets the bytes', async () => {
+    const p = pool();
+    const bytes = new Uint8Array(1024 * 1024).fill(1);
+    assert.equal(await p.submit(tasks.byteSum, bytes.buffer), 1024 * 1024);
+    assert.equal(bytes.byteLength, 1024 * 1024, 'not detached');
+    const back = (await p.submit(tasks.echo, { data: bytes })) as { data: Uint8Array };
+    assert.deepEqual(back.data, bytes);
+    assert.notEqual(back.data.buffer, bytes.buffer);
+  });
+
   test('maxTasksPerWorker recycles workers', async () => {
     const p = pool({ maxWorkers: 1, maxTasksPerWorker: 3 });
     const ids: number[] = [];
