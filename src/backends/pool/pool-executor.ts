@@ -54,6 +54,12 @@ interface WorkerState {
   stoppedFor: string | undefined;
 }
 
+/** A job that transferred memory to its worker cannot be sent anywhere else. */
+function movesMemory(pj: PoolJob): boolean {
+  const { transfer } = pj.job.options;
+  return transfer !== undefined && transfer.length > 0;
+}
+
 const WINDOW_LONG_TASK_MICROS = 2000;
 const WINDOW_MAX = 256;
 
@@ -265,6 +271,14 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
       } else if (handle.started(id)) {
         this.#running.delete(future);
         if (future[kReject](crash)) this.recorder.failed++;
+      } else if (movesMemory(pj)) {
+        // Its transferred buffers now belong to the dead worker: it cannot be sent again.
+        this.#running.delete(future);
+        const lost = new WorkerCrashedError(
+          `${crash?.message ?? 'The worker died'} before starting this task; the buffers it transferred were lost with it`,
+          exit,
+        );
+        if (future[kReject](lost)) this.recorder.failed++;
       } else {
         pj.worker = undefined;
         pj.requeued = true;
@@ -452,8 +466,9 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     const stolen: PoolJob[] = [];
     for (let i = ids.length - 1; i >= Math.ceil(ids.length / 2); i--) {
       const id = ids[i]!;
-      if (!victim.handle.withdraw(id)) break; // it started, so every earlier one has too
       const pj = this.#jobs.get(id)!;
+      if (movesMemory(pj)) continue; // its buffers are already in that worker
+      if (!victim.handle.withdraw(id)) break; // it started, so every earlier one has too
       this.#jobs.delete(id);
       victim.inFlight.delete(id);
       if (pj.timer !== undefined) clearTimeout(pj.timer);

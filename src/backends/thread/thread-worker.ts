@@ -124,6 +124,7 @@ export class ThreadWorker implements WorkerHandle {
       const define = { type: FRAME_DEFINE, ...task } as const;
       if (!this.#toWorker.tryWrite(define)) this.#worker.postMessage(define);
     }
+    if (transfer !== undefined) assertTransferable(transfer);
     const slot = this.#freeSlots.pop();
     if (slot === undefined)
       throw new Error('Spindle: no free job slot (more jobs in flight than SLOT_COUNT)');
@@ -243,6 +244,21 @@ export class ThreadWorker implements WorkerHandle {
     const exit: WorkerExit = this.#error === undefined ? { exitCode } : { exitCode, error: this.#error };
     this.#events.exit(this, exit);
   }
+}
+
+/** postMessage silently drops a message whose transfer list holds a detached buffer: refuse it instead. */
+function assertTransferable(transfer: readonly TransferItem[]): void {
+  transfer.forEach((item, i) => {
+    if (!(item instanceof ArrayBuffer)) return;
+    try {
+      new Uint8Array(item, 0, 0);
+    } catch {
+      throw new UnserializableError(
+        `Cannot transfer transfer[${i}]: the ArrayBuffer is detached (it was already transferred)`,
+        `transfer[${i}]`,
+      );
+    }
+  });
 }
 
 function unserializable(args: readonly unknown[], error: unknown): UnserializableError {

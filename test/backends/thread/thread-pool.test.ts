@@ -292,6 +292,21 @@ describe('ThreadPoolExecutor: memory and workers', () => {
     assert.equal(buffer.byteLength, 0);
   });
 
+  test('many transfers at once all arrive; transferring a detached buffer is refused', async () => {
+    const p = pool({ minWorkers: 2 });
+    const buffers = Array.from({ length: 40 }, () => new Uint8Array(1024).fill(1).buffer);
+    const sums = await Promise.all(buffers.map((b) => p.submit(tasks.byteSum.with({ transfer: [b] }), b)));
+    assert.deepEqual(
+      sums,
+      Array.from({ length: 40 }, () => 1024),
+    );
+    const error = await p
+      .submit(tasks.byteSum.with({ transfer: [buffers[0]!] }), buffers[0]!)
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof UnserializableError);
+    assert.equal(error.path, 'transfer[0]');
+  });
+
   test('large byte arrays are copied, not moved: the caller keeps its buffer, the worker gets the bytes', async () => {
     const p = pool();
     const bytes = new Uint8Array(1024 * 1024).fill(1);

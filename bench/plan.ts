@@ -1,0 +1,156 @@
+/** What the run measures: the scenarios in report order, the rows (library × mode) of each, and the counts. */
+import type { LibraryName, Mode, Params, ScenarioId } from './types.ts';
+
+export interface Row {
+  readonly library: LibraryName;
+  readonly mode: Mode;
+}
+
+export interface Metric {
+  readonly key: string;
+  readonly label: string;
+  readonly better: 'higher' | 'lower';
+  readonly digits: number;
+  /** Whether the table gets a "vs fastest peer" column for this metric. */
+  readonly ratio: boolean;
+}
+
+export interface Scenario {
+  readonly id: ScenarioId;
+  readonly title: string;
+  readonly describe: (params: Params) => string;
+  readonly rows: readonly Row[];
+  readonly metrics: readonly Metric[];
+  /**
+   * Fresh processes per row; the report shows the median of their values. This machine's two cores are
+   * shared with whatever else runs on it, so one process alone can land on a busy moment.
+   */
+  readonly samples: number;
+  readonly timeoutMs: number;
+}
+
+const THREAD_ROWS: readonly Row[] = [
+  { library: 'spindle', mode: 'thread' },
+  { library: 'piscina', mode: 'thread' },
+  { library: 'tinypool', mode: 'thread' },
+  { library: 'workerpool', mode: 'thread' },
+  { library: 'poolifier', mode: 'thread' },
+];
+const PROCESS_ROWS: readonly Row[] = [
+  { library: 'spindle', mode: 'process' },
+  { library: 'tinypool', mode: 'process' },
+  { library: 'workerpool', mode: 'process' },
+  { library: 'poolifier', mode: 'process' },
+];
+const POOL_ROWS = [...THREAD_ROWS, ...PROCESS_ROWS];
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'tiny',
+    title: '1. Tiny tasks throughput',
+    describe: (p) =>
+      `${count(p.tinyTasks)} tasks of \`n + 1\`, all submitted at once and awaited, after ${count(p.tinyWarmup)} warm-up tasks.`,
+    rows: POOL_ROWS,
+    metrics: [{ key: 'tasksPerSec', label: 'tasks/s', better: 'higher', digits: 0, ratio: true }],
+    samples: 3,
+    timeoutMs: 60_000,
+  },
+  {
+    id: 'latency',
+    title: '2. Sequential round trips',
+    describe: (p) =>
+      `${count(p.roundTrips)} tasks of \`n + 1\`, each awaited before the next is submitted, after ${count(p.roundTripWarmup)} warm-up round trips.`,
+    rows: POOL_ROWS,
+    metrics: [
+      { key: 'p50Us', label: 'p50 µs', better: 'lower', digits: 1, ratio: true },
+      { key: 'p99Us', label: 'p99 µs', better: 'lower', digits: 1, ratio: true },
+    ],
+    samples: 3,
+    timeoutMs: 30_000,
+  },
+  {
+    id: 'cpu',
+    title: '3. CPU speedup',
+    describe: (p) =>
+      `${p.cpuTasks} CPU-bound tasks (a ${count(p.spinIterations)}-iteration integer loop, calibrated to ~250 ms each), submitted at once after warm-up; speedup = serial time on the main thread / pool time. ${p.workers} workers, so ${p.workers}.00 is the ceiling.`,
+    rows: POOL_ROWS,
+    metrics: [
+      { key: 'poolMs', label: 'pool ms', better: 'lower', digits: 0, ratio: false },
+      { key: 'speedup', label: 'speedup', better: 'higher', digits: 2, ratio: true },
+    ],
+    samples: 3,
+    timeoutMs: 30_000,
+  },
+  {
+    id: 'copy',
+    title: '4a. 1 MiB payloads, copied',
+    describe: (p) =>
+      `${p.payloadTasks} tasks, each sent its own ${p.payloadBytes / 2 ** 20} MiB Uint8Array (structured clone) and returning its length; submitted at once.`,
+    rows: POOL_ROWS,
+    metrics: [{ key: 'mibPerSec', label: 'MiB/s', better: 'higher', digits: 0, ratio: true }],
+    samples: 3,
+    timeoutMs: 30_000,
+  },
+  {
+    id: 'transfer',
+    title: '4b. 1 MiB payloads, transferred',
+    describe: () =>
+      `As 4a, with each buffer moved to the worker by the library's transfer API (detachment checked). Threads only.`,
+    rows: THREAD_ROWS,
+    metrics: [{ key: 'mibPerSec', label: 'MiB/s', better: 'higher', digits: 0, ratio: true }],
+    samples: 3,
+    timeoutMs: 30_000,
+  },
+  {
+    id: 'startup',
+    title: '5. Pool start-up',
+    describe: (p) =>
+      `From constructing a pool of ${p.workers} workers to the first task's result; the library is imported before the clock starts.`,
+    rows: POOL_ROWS,
+    metrics: [{ key: 'ms', label: 'ms', better: 'lower', digits: 1, ratio: true }],
+    samples: 5,
+    timeoutMs: 15_000,
+  },
+  {
+    id: 'async',
+    title: '6. AsyncExecutor vs p-limit',
+    describe: (p) =>
+      `${count(p.asyncTasks)} calls of \`async (n) => n + 1\` at concurrency ${p.asyncConcurrency}, all submitted at once, after ${count(p.asyncWarmup)} warm-up calls.`,
+    rows: [
+      { library: 'spindle', mode: 'async' },
+      { library: 'p-limit', mode: 'async' },
+    ],
+    metrics: [{ key: 'tasksPerSec', label: 'tasks/s', better: 'higher', digits: 0, ratio: true }],
+    samples: 3,
+    timeoutMs: 30_000,
+  },
+];
+
+export const FULL_PARAMS: Params = {
+  workers: 2,
+  tinyTasks: 100_000,
+  tinyWarmup: 2_000,
+  roundTrips: 5_000,
+  roundTripWarmup: 500,
+  cpuTasks: 8,
+  spinIterations: 0,
+  payloadTasks: 200,
+  payloadBytes: 2 ** 20,
+  asyncTasks: 100_000,
+  asyncWarmup: 2_000,
+  asyncConcurrency: 64,
+};
+
+/** `--quick`: a smoke run of the harness, about a tenth of the work; its figures are not for publishing. */
+export const QUICK_PARAMS: Params = {
+  ...FULL_PARAMS,
+  tinyTasks: 10_000,
+  tinyWarmup: 500,
+  roundTrips: 500,
+  roundTripWarmup: 100,
+  payloadTasks: 20,
+  asyncTasks: 10_000,
+  asyncWarmup: 500,
+};
