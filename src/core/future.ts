@@ -36,6 +36,8 @@ export const kResolve = Symbol('resolve');
 export const kReject = Symbol('reject');
 /** @internal executor-side cancel with a chosen error (timeouts, signals, shutdown) */
 export const kCancelWith = Symbol('cancelWith');
+/** @internal where the executor that owns a future keeps its bookkeeping for it (saves a Map lookup) */
+export const kSlot = Symbol('executorSlot');
 /** @internal synchronous peek: true if the future is done with an error (or cancelled) */
 export const kFailed = Symbol('failed');
 
@@ -43,6 +45,8 @@ const FULFILLED = 1;
 const REJECTED = 2;
 
 export class Future<R> implements PromiseLike<R> {
+  /** @internal */
+  [kSlot]: unknown = undefined;
   #state: FutureState = 'pending';
   #outcome = 0;
   #value: unknown = undefined;

@@ -53,7 +53,8 @@ export class Histogram {
 
 function bucketOf(v: number): number {
   if (v < 1) return 0;
-  const exponent = Math.min(Math.floor(Math.log2(v)), MAX_EXPONENT);
+  // clz32 is exact and far cheaper than log2 for the common case (below ~36 minutes in µs).
+  const exponent = v < 2 ** 31 ? 31 - Math.clz32(v) : Math.min(Math.floor(Math.log2(v)), MAX_EXPONENT);
   const base = 2 ** exponent;
   const sub = Math.min(Math.floor(((v - base) / base) * SUB_BUCKETS), SUB_BUCKETS - 1);
   return exponent * SUB_BUCKETS + sub;

@@ -10,11 +10,11 @@
 import { TimeoutError } from '../../errors.ts';
 import type { BackendLoad, Job } from '../../core/executor.ts';
 import { Executor } from '../../core/executor.ts';
-import { TaskScope, taskContext } from '../../core/current.ts';
+import { TaskScope, runInScope } from '../../core/current.ts';
 import { Fifo } from '../../core/fifo.ts';
 import { timerDelay } from '../../core/call-options.ts';
 import type { Future } from '../../core/future.ts';
-import { kCancelWith, kReject, kResolve, kSetRunning } from '../../core/future.ts';
+import { kCancelWith, kReject, kResolve, kSetRunning, kSlot } from '../../core/future.ts';
 import { describe, isTask } from '../../core/task.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 
@@ -26,16 +26,23 @@ export interface AsyncExecutorOptions {
   readonly maxConcurrency?: number;
 }
 
-interface Running {
-  readonly scope: TaskScope;
-  readonly timer: NodeJS.Timeout | undefined;
+/** A running task: its scope (signal), its timer and its start time, reachable from its future's slot. */
+class Run extends TaskScope {
+  readonly future: Future<unknown>;
   readonly startedAt: number;
+  timer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(future: Future<unknown>, startedAt: number) {
+    super();
+    this.future = future;
+    this.startedAt = startedAt;
+  }
 }
 
 export class AsyncExecutor extends Executor {
   readonly maxConcurrency: number;
   #queue = new Fifo<Job>();
-  #running = new Map<Future<unknown>, Running>();
+  #running = 0;
   #drainScheduled = false;
   #filling = false;
   #idleWaiters: (() => void)[] = [];
@@ -80,24 +87,24 @@ export class AsyncExecutor extends Executor {
 
   protected cancelJob(future: Future<unknown>, wasRunning: boolean, reason: Error): void {
     if (!wasRunning) return; // left in the queue; #fill skips it because setRunning fails
-    const running = this.#running.get(future);
+    const running = future[kSlot] as Run | undefined;
     if (running === undefined) return;
-    running.scope.abort(reason);
+    running.abort(reason);
     // Free the slot now, but start the next task later: cancel() must not run other tasks in its caller's
     // frame (map cancels everything in flight in submission order when it exits).
-    this.#finish(future, running, false);
+    this.#finish(running, false);
   }
 
   protected close(cancelFutures: boolean): Promise<void> {
     if (cancelFutures) for (const job of this.#queue) job.future.cancel();
-    if (this.#queue.size === 0 && this.#running.size === 0) return Promise.resolve();
+    if (this.#queue.size === 0 && this.#running === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   protected load(): BackendLoad {
     let queued = 0;
     for (const job of this.#queue) if (!job.future.done()) queued++;
-    return { workers: { total: 0, busy: 0, idle: 0 }, queued, running: this.#running.size };
+    return { workers: { total: 0, busy: 0, idle: 0 }, queued, running: this.#running };
   }
 
   #drain = (): void => {
@@ -110,7 +117,7 @@ export class AsyncExecutor extends Executor {
   #fill(): void {
     if (this.#filling) return;
     this.#filling = true;
-    while (this.#running.size < this.maxConcurrency) {
+    while (this.#running < this.maxConcurrency) {
       const job = this.#queue.shift();
       if (job === undefined) break;
       this.#start(job);
@@ -122,44 +129,41 @@ export class AsyncExecutor extends Executor {
   #start(job: Job): void {
     const { future } = job;
     if (!future[kSetRunning]()) return; // cancelled while queued
-    const startedAt = performance.now();
-    this.recorder.waitTime.record((startedAt - job.enqueuedAt) * 1000);
-    const scope = new TaskScope();
+    const run = new Run(future, performance.now());
+    this.recorder.waitTime.record((run.startedAt - job.enqueuedAt) * 1000);
     const timeout = timerDelay(job.options.timeout);
-    const timer =
-      timeout === undefined
-        ? undefined
-        : setTimeout(
-            () =>
-              future[kCancelWith](
-                new TimeoutError(`The task did not finish within its ${timeout} ms timeout`),
-              ),
-            timeout,
-          );
-    const running: Running = { scope, timer, startedAt };
-    this.#running.set(future, running);
-    const fn = isTask(job.task) ? job.task.fn : job.task;
+    if (timeout !== undefined) {
+      run.timer = setTimeout(
+        () =>
+          future[kCancelWith](new TimeoutError(`The task did not finish within its ${timeout} ms timeout`)),
+        timeout,
+      );
+    }
+    future[kSlot] = run;
+    this.#running++;
+    const fn = (isTask(job.task) ? job.task.fn : job.task) as (...args: readonly unknown[]) => unknown;
     let outcome: unknown;
     try {
-      outcome = taskContext.run(scope, fn as (...args: readonly unknown[]) => unknown, ...job.args);
+      outcome = runInScope(run, fn, job.args);
     } catch (error) {
-      this.#settle(future, running, false, error);
+      this.#settle(run, false, error);
       return;
     }
     if (outcome !== null && typeof (outcome as PromiseLike<unknown>)?.then === 'function') {
       (outcome as PromiseLike<unknown>).then(
-        (value) => this.#settle(future, running, true, value),
-        (error: unknown) => this.#settle(future, running, false, error),
+        (value) => this.#settle(run, true, value),
+        (error: unknown) => this.#settle(run, false, error),
       );
     } else {
-      this.#settle(future, running, true, outcome);
+      this.#settle(run, true, outcome);
     }
   }
 
-  #settle(future: Future<unknown>, running: Running, ok: boolean, value: unknown): void {
-    if (this.#running.get(future) !== running) return; // cancelled or timed out already
-    this.#finish(future, running);
-    this.recorder.runTime.record((performance.now() - running.startedAt) * 1000);
+  #settle(run: Run, ok: boolean, value: unknown): void {
+    const { future } = run;
+    if (future[kSlot] !== run) return; // cancelled or timed out already
+    this.#finish(run, true);
+    this.recorder.runTime.record((performance.now() - run.startedAt) * 1000);
     if (ok) {
       future[kResolve](value);
       this.recorder.completed++;
@@ -169,16 +173,17 @@ export class AsyncExecutor extends Executor {
     }
   }
 
-  /** Frees the job's slot and starts the next queued job, now or in a microtask. */
-  #finish(future: Future<unknown>, running: Running, fillNow = true): void {
-    this.#running.delete(future);
-    if (running.timer !== undefined) clearTimeout(running.timer);
+  /** Frees the run's slot and starts the next queued job, now or in a microtask. */
+  #finish(run: Run, fillNow: boolean): void {
+    run.future[kSlot] = undefined;
+    this.#running--;
+    if (run.timer !== undefined) clearTimeout(run.timer);
     if (fillNow) this.#fill();
     else this.#scheduleDrain();
   }
 
   #notifyIfIdle(): void {
-    if (this.#idleWaiters.length === 0 || this.#running.size > 0 || this.#queue.size > 0) return;
+    if (this.#idleWaiters.length === 0 || this.#running > 0 || this.#queue.size > 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();

@@ -7,7 +7,7 @@
  * dies later in the batch, the parent still gets every result that was produced.
  */
 import { NotATaskError, TaskNotFoundError, WorkerStartError } from '../../errors.ts';
-import { TaskScope, taskContext } from '../../core/current.ts';
+import { TaskScope, runInScope } from '../../core/current.ts';
 import { Fifo } from '../../core/fifo.ts';
 import { isTask } from '../../core/task.ts';
 import type { DefineFrame, RunFrame } from './protocol.ts';
@@ -121,7 +121,7 @@ export class WorkerRuntime {
     const started = performance.now();
     let outcome: unknown;
     try {
-      outcome = taskContext.run(new TaskScope(), fn, ...frame.args);
+      outcome = runInScope(new TaskScope(), fn, frame.args);
     } catch (error) {
       this.#fail(frame.id, started, error);
       return;
