@@ -61,6 +61,8 @@ function movesMemory(pj: PoolJob): boolean {
 }
 
 const WINDOW_LONG_TASK_MICROS = 2000;
+/** Large payloads in flight per worker before it gets no more (see backlog.ts). */
+const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 const WINDOW_MAX = 256;
 
 export abstract class PoolExecutor extends Executor implements WorkerEvents {
@@ -372,6 +374,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     let best: WorkerState | undefined;
     for (const worker of this.#workers.values()) {
       if (worker.retiring || worker.inFlight.size >= window) continue;
+      if (worker.inFlight.size > 0 && worker.handle.backlogBytes >= MAX_BACKLOG_BYTES) continue;
       if (best === undefined || worker.inFlight.size < best.inFlight.size) best = worker;
     }
     return best;

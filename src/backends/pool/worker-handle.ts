@@ -25,6 +25,8 @@ export interface WorkerEvents {
 
 export interface WorkerHandle {
   readonly id: number;
+  /** Bytes of large payloads sent to this worker and not yet answered (see backlog.ts). */
+  readonly backlogBytes: number;
   /** True if `withdraw` is exact (a withdrawn job surely never runs), which allows moving jobs between workers. */
   readonly exactWithdraw: boolean;
   /**

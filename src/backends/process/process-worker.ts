@@ -37,6 +37,7 @@ import {
 import type { EncodedError } from '../common/remote-error.ts';
 import { decodeError, describeUncloneable } from '../common/remote-error.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
+import { Backlog } from '../pool/backlog.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
 
 /** The child's file descriptors: jobs come in on one, results go out on the other. */
@@ -89,6 +90,7 @@ export class ProcessWorker implements WorkerHandle {
   readonly #jobs: Socket | undefined;
   readonly #results: Socket | undefined;
   readonly #out = new FrameEncoder();
+  readonly #backlog = new Backlog();
   readonly #decoder = new FrameDecoder<ProcessMessage>((message) => this.#onMessage(message));
   readonly #defined = new Set<number>();
   /** Jobs sent and not answered, in dispatch order; withdrawn ones are moved to `#withdrawn`. */
@@ -150,6 +152,10 @@ export class ProcessWorker implements WorkerHandle {
     });
   }
 
+  get backlogBytes(): number {
+    return this.#backlog.bytes;
+  }
+
   run(
     id: number,
     task: TaskAddress,
@@ -161,11 +167,13 @@ export class ProcessWorker implements WorkerHandle {
       this.#defined.add(task.key);
       this.#out.writeFrame({ type: FRAME_DEFINE, ...task });
     }
+    const before = this.#out.size;
     try {
       this.#out.writeFrame({ type: FRAME_RUN, id, key: task.key, slot: NO_SLOT, args });
     } catch (error) {
       throw unserializable(args, error);
     }
+    this.#backlog.add(id, this.#out.size - before);
     this.#inFlight.add(id);
   }
 
@@ -241,11 +249,13 @@ export class ProcessWorker implements WorkerHandle {
   #onMessage(message: Frame | ProcessMessage): void {
     switch (message.type) {
       case FRAME_RESULT:
+        this.#backlog.remove(message.id);
         if (!this.#inFlight.delete(message.id)) this.#withdrawn.delete(message.id);
         this.#events.result(this, message.id, message.ok, message.runMicros, message.value);
         return;
       case FRAME_SKIPPED:
         this.#withdrawn.delete(message.id);
+        this.#backlog.remove(message.id);
         this.#inFlight.delete(message.id);
         this.#events.skipped(this, message.id);
         return;

@@ -30,6 +30,7 @@ import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-han
 import { Ring, WRITE } from './ring.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
 import { withBulkCopies } from './bulk-copy.ts';
+import { Backlog } from '../pool/backlog.ts';
 
 export const SLOT_COUNT = 1024;
 const RING_BYTES = 1 << 18;
@@ -71,6 +72,7 @@ export class ThreadWorker implements WorkerHandle {
   readonly #freeSlots: number[] = [];
   readonly #slotOf = new Map<number, number>();
   readonly #defined = new Set<number>();
+  readonly #backlog = new Backlog();
   #pendingNotify = false;
   #polling = false;
   #pollUntil = 0;
@@ -146,6 +148,7 @@ export class ThreadWorker implements WorkerHandle {
         const copied =
           moved.length > 0 ? args : (withBulkCopies(args, moved as ArrayBuffer[]) as readonly unknown[]);
         this.#worker.postMessage(copied === args ? frame : { ...frame, args: copied }, moved);
+        this.#backlog.add(id, byteSize(moved));
       } catch (error) {
         this.#freeSlots.push(slot);
         throw unserializable(args, error);
@@ -218,7 +221,12 @@ export class ThreadWorker implements WorkerHandle {
     }
   };
 
+  get backlogBytes(): number {
+    return this.#backlog.bytes;
+  }
+
   #release(id: number): void {
+    this.#backlog.remove(id);
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return;
     this.#slotOf.delete(id);
@@ -244,6 +252,12 @@ export class ThreadWorker implements WorkerHandle {
     const exit: WorkerExit = this.#error === undefined ? { exitCode } : { exitCode, error: this.#error };
     this.#events.exit(this, exit);
   }
+}
+
+function byteSize(items: readonly TransferItem[]): number {
+  let bytes = 0;
+  for (const item of items) if (item instanceof ArrayBuffer) bytes += item.byteLength;
+  return bytes;
 }
 
 /** postMessage silently drops a message whose transfer list holds a detached buffer: refuse it instead. */
