@@ -96,6 +96,16 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     for (let i = this.#workers.size; i < this.#options.minWorkers; i++) this.#spawn();
   }
 
+  /** @internal The filled options, for the backend's `createWorker`. */
+  protected get poolOptions(): FilledPoolOptions {
+    return this.#options;
+  }
+
+  /** @internal Memory reports only when a limit asks for them (every 100 ms at most). */
+  protected get memoryReportMs(): number {
+    return Number.isFinite(this.#options.maxWorkerMemoryMb) ? 100 : 0;
+  }
+
   /** The most workers this pool runs. */
   get maxWorkers(): number {
     return this.#options.maxWorkers;

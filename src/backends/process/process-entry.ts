@@ -37,6 +37,7 @@ import type { ProcessMessage, ProcessWorkerConfig } from './process-worker.ts';
 import { JOBS_FD, RESULTS_FD } from './process-worker.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ProcessWorkerConfig;
+const spinMs = config.spinMicros / 1000;
 process.title = config.title;
 
 const out = new FrameEncoder();
@@ -197,7 +198,7 @@ process.on('exit', flush);
 // Writable, and half-open allowed, though nothing is written here: either flag off would shut down this
 // side of the socket, which the parent would read as the worker closing its jobs channel.
 const input = new Socket({ fd: JOBS_FD, readable: true, writable: true, allowHalfOpen: true });
-input.on('data', (chunk: Buffer) => {
+function handle(chunk: Uint8Array): void {
   lastRead = performance.now();
   draining = true;
   try {
@@ -207,6 +208,35 @@ input.on('data', (chunk: Buffer) => {
     draining = false;
   }
   settle();
+}
+
+/**
+ * After a batch, watch fd 3 for up to `spinMicros` before going back to the event loop: a sequential
+ * caller's next job usually arrives within microseconds, and an epoll wake-up costs more than that. Only
+ * while no async task is pending (their continuations need the event loop), and never blocking: fd 3 is
+ * non-blocking, so an empty read fails with EAGAIN at once.
+ */
+function spinForMore(): void {
+  if (spinMs === 0) return;
+  let until = performance.now() + spinMs;
+  while (!closing && !runtime.busy && input.readableLength === 0) {
+    const now = performance.now();
+    if (now >= until) return;
+    let n: number;
+    try {
+      n = readSync(JOBS_FD, readBuffer, 0, readBuffer.byteLength, null);
+    } catch {
+      continue; // EAGAIN: nothing yet
+    }
+    if (n === 0) return; // EOF: the event loop sees it too
+    handle(readBuffer.slice(0, n));
+    until = performance.now() + spinMs;
+  }
+}
+
+input.on('data', (chunk: Buffer) => {
+  handle(chunk);
+  spinForMore();
 });
 // The parent closed the channel (or died): finish what was sent, then end.
 const onEnd = (): void => {

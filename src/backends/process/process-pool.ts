@@ -32,32 +32,22 @@ export interface ProcessPoolOptions extends PoolOptions {}
  * ```
  */
 export class ProcessPoolExecutor extends PoolExecutor {
-  readonly #memoryReportMs: number;
-  readonly #execArgv: readonly string[] | undefined;
-  readonly #env: Record<string, string | undefined> | undefined;
-  readonly #name: string;
-  readonly #concurrency: number;
-
   constructor(options: ProcessPoolOptions = {}) {
-    const filled = fillPoolOptions(options, 'ProcessPoolExecutor');
-    super(filled, 'process');
-    this.#memoryReportMs = Number.isFinite(filled.maxWorkerMemoryMb) ? 100 : 0;
-    this.#execArgv = filled.execArgv;
-    this.#env = filled.env as Record<string, string | undefined> | undefined;
-    this.#name = filled.name;
-    this.#concurrency = filled.concurrencyPerWorker;
+    super(fillPoolOptions(options, 'ProcessPoolExecutor'), 'process');
     this.startMinWorkers();
   }
 
   protected createWorker(id: number, events: WorkerEvents): WorkerHandle {
+    const options = this.poolOptions;
     return new ProcessWorker(
       id,
       {
-        concurrency: this.#concurrency,
-        memoryReportMs: this.#memoryReportMs,
-        execArgv: this.#execArgv,
-        env: this.#env,
-        name: `${this.#name}-process-${id}`,
+        concurrency: options.concurrencyPerWorker,
+        memoryReportMs: this.memoryReportMs,
+        spinMicros: options.spinMicros,
+        execArgv: options.execArgv,
+        env: options.env as Record<string, string | undefined> | undefined,
+        name: `${options.name}-process-${id}`,
       },
       events,
     );

@@ -48,6 +48,7 @@ export const RESULTS_FD = 4;
 export interface ProcessWorkerConfig {
   readonly concurrency: number;
   readonly memoryReportMs: number;
+  readonly spinMicros: number;
   readonly title: string;
 }
 
@@ -69,10 +70,14 @@ export type ProcessMessage = CrashMessage | LateCancelMessage;
 export interface ProcessWorkerOptions {
   readonly concurrency: number;
   readonly memoryReportMs: number;
+  readonly spinMicros: number;
   readonly execArgv: readonly string[] | undefined;
   readonly env: Record<string, string | undefined> | undefined;
   readonly name: string;
 }
+
+/** How long the parent keeps its event loop turning after sending jobs, watching for quick answers. */
+const POLL_MS = 0.05;
 
 /** After the child exits, how long the results socket may stay silent before it is taken as finished. */
 const DRAIN_GRACE_MS = 1000;
@@ -91,6 +96,8 @@ export class ProcessWorker implements WorkerHandle {
   readonly #results: Socket | undefined;
   readonly #out = new FrameEncoder();
   readonly #backlog = new Backlog();
+  #polling = false;
+  #pollUntil = 0;
   readonly #decoder = new FrameDecoder<ProcessMessage>((message) => this.#onMessage(message));
   readonly #defined = new Set<number>();
   /** Jobs sent and not answered, in dispatch order; withdrawn ones are moved to `#withdrawn`. */
@@ -110,6 +117,7 @@ export class ProcessWorker implements WorkerHandle {
     const config: ProcessWorkerConfig = {
       concurrency: options.concurrency,
       memoryReportMs: options.memoryReportMs,
+      spinMicros: options.spinMicros,
       title: options.name,
     };
     const execArgv = options.execArgv ?? process.execArgv;
@@ -182,7 +190,19 @@ export class ProcessWorker implements WorkerHandle {
     const jobs = this.#jobs;
     const bytes = this.#out.take();
     if (jobs !== undefined && jobs.writable) jobs.write(bytes);
+    // Keep the event loop turning (each turn polls the sockets without sleeping) for a moment: a quick
+    // answer is then read at once instead of after the loop wakes from a blocking poll.
+    this.#pollUntil = performance.now() + POLL_MS;
+    if (!this.#polling) {
+      this.#polling = true;
+      setImmediate(this.#poll);
+    }
   }
+
+  #poll = (): void => {
+    if (this.#inFlight.size > 0 && performance.now() < this.#pollUntil) setImmediate(this.#poll);
+    else this.#polling = false;
+  };
 
   withdraw(id: number): boolean {
     if (!this.#inFlight.has(id) || this.#position(id) < this.#concurrency) return false;
