@@ -24,7 +24,6 @@ import { describeUncloneable, encodeError } from '../common/remote-error.ts';
 import { WorkerRuntime } from '../common/worker-runtime.ts';
 import type { WorkerSink } from '../common/worker-runtime.ts';
 import { Ring, WRITE } from './ring.ts';
-import { withBulkCopies } from './bulk-copy.ts';
 import type { ThreadWorkerData } from './thread-worker.ts';
 
 const port = parentPort!;
@@ -42,15 +41,7 @@ function send(frame: Frame): void {
   } catch (error) {
     if (error !== NotPlain) throw error;
   }
-  if (!sent) {
-    if (frame.type === FRAME_RESULT) {
-      const bulk: ArrayBuffer[] = [];
-      const value = withBulkCopies(frame.value, bulk);
-      port.postMessage(value === frame.value ? frame : { ...frame, value }, bulk);
-    } else {
-      port.postMessage(frame);
-    }
-  }
+  if (!sent) port.postMessage(frame);
   Atomics.notify(outgoing.header, WRITE);
   if (closing) Atomics.notify(incoming.header, WRITE); // wake serve() to see whether it may exit now
 }

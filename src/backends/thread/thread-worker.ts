@@ -29,7 +29,6 @@ import { describeUncloneable } from '../common/remote-error.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
 import { Ring, WRITE } from './ring.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
-import { withBulkCopies } from './bulk-copy.ts';
 import { Backlog } from '../pool/backlog.ts';
 
 export const SLOT_COUNT = 1024;
@@ -142,13 +141,8 @@ export class ThreadWorker implements WorkerHandle {
     }
     if (!sent) {
       try {
-        // With an explicit transfer list the caller chose what moves; otherwise large byte arrays go as
-        // private copies that are moved (one memcpy instead of structured clone's several).
-        const moved: TransferItem[] = transfer === undefined ? [] : [...transfer];
-        const copied =
-          moved.length > 0 ? args : (withBulkCopies(args, moved as ArrayBuffer[]) as readonly unknown[]);
-        this.#worker.postMessage(copied === args ? frame : { ...frame, args: copied }, moved);
-        this.#backlog.add(id, byteSize(moved));
+        this.#worker.postMessage(frame, transfer as TransferItem[] | undefined);
+        this.#backlog.add(id, payloadBytes(args, transfer));
       } catch (error) {
         this.#freeSlots.push(slot);
         throw unserializable(args, error);
@@ -254,9 +248,12 @@ export class ThreadWorker implements WorkerHandle {
   }
 }
 
-function byteSize(items: readonly TransferItem[]): number {
+/** Bytes of byte arrays among the arguments (top level) and of transferred buffers: what the backlog counts. */
+function payloadBytes(args: readonly unknown[], transfer: readonly TransferItem[] | undefined): number {
   let bytes = 0;
-  for (const item of items) if (item instanceof ArrayBuffer) bytes += item.byteLength;
+  for (const arg of args) if (ArrayBuffer.isView(arg) || arg instanceof ArrayBuffer) bytes += arg.byteLength;
+  for (const item of transfer ?? [])
+    if (item instanceof ArrayBuffer && !args.includes(item)) bytes += item.byteLength;
   return bytes;
 }
 
