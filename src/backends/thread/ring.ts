@@ -7,7 +7,11 @@
  *
  * The producer encodes straight into the ring and publishes with one Atomics.store of WRITE; the consumer
  * decodes (copying out) and publishes READ before acting on the frame, so space frees up as early as it can.
- * Whoever waits on the ring waits on the WRITE counter (Atomics.wait / waitAsync); see the transports.
+ * Whoever waits on the ring waits on the WRITE counter (Atomics.waitAsync) after raising SLEEPING; the
+ * producer notifies only when it sees SLEEPING raised. Both sides store, then load, with sequentially
+ * consistent atomics, so at least one sees the other: either the consumer sees the new WRITE and does not
+ * park, or the producer sees SLEEPING and wakes it. Atomics.notify takes a process-wide lock in V8, so a busy
+ * or spinning consumer is not notified once per frame.
  */
 import { NoSpace, Reader, Writer } from '../common/codec.ts';
 import type { Frame } from '../common/protocol.ts';
@@ -16,6 +20,8 @@ import { readFrame, writeFrame } from '../common/protocol.ts';
 const HEADER_BYTES = 64;
 export const WRITE = 0;
 const READ = 1;
+/** 1 while the consumer is (about to be) parked on WRITE: only then does the producer pay for a notify. */
+const SLEEPING = 2;
 const SKIP = 0xffffffff;
 
 export class Ring {
@@ -90,6 +96,24 @@ export class Ring {
     this.#write = (write + ((4 + length + 7) & ~7)) | 0;
     Atomics.store(this.header, WRITE, this.#write);
     return true;
+  }
+
+  /** Consumer: raise SLEEPING before parking on WRITE == `seen`. False if a frame came meanwhile (do not park). */
+  prepareToSleep(seen: number): boolean {
+    Atomics.store(this.header, SLEEPING, 1);
+    if (Atomics.load(this.header, WRITE) === seen) return true;
+    Atomics.store(this.header, SLEEPING, 0);
+    return false;
+  }
+
+  /** Consumer: awake again. */
+  awake(): void {
+    Atomics.store(this.header, SLEEPING, 0);
+  }
+
+  /** Producer: wakes the consumer if it is parked (or about to be). */
+  wake(): void {
+    if (Atomics.load(this.header, SLEEPING) !== 0) Atomics.notify(this.header, WRITE);
   }
 
   /** Reads every frame published so far, calling `onFrame` for each. */

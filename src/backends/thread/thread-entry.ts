@@ -42,7 +42,7 @@ function send(frame: Frame): void {
     if (error !== NotPlain) throw error;
   }
   if (!sent) port.postMessage(frame);
-  Atomics.notify(outgoing.header, WRITE);
+  outgoing.wake();
   if (closing) Atomics.notify(incoming.header, WRITE); // wake serve() to see whether it may exit now
 }
 
@@ -108,9 +108,10 @@ async function serve(): Promise<void> {
       const until = performance.now() + spinMs;
       while (Atomics.load(incoming.header, WRITE) === seen && performance.now() < until);
     }
-    if (Atomics.load(incoming.header, WRITE) !== seen) continue;
+    if (!incoming.prepareToSleep(seen)) continue;
     const wait = Atomics.waitAsync(incoming.header, WRITE, seen);
     if (wait.async) await wait.value;
+    incoming.awake();
   }
   port.close();
 }

@@ -155,7 +155,7 @@ export class ThreadWorker implements WorkerHandle {
   flush(): void {
     if (!this.#pendingNotify) return;
     this.#pendingNotify = false;
-    Atomics.notify(this.#toWorker.header, WRITE);
+    this.#toWorker.wake();
     // A tiny task's answer is usually back within microseconds, long before a waitAsync wake-up (~25 µs)
     // would deliver it: look for it on the next few event-loop turns instead, without blocking the loop.
     this.#pollUntil = performance.now() + POLL_MS;
@@ -232,9 +232,10 @@ export class ThreadWorker implements WorkerHandle {
     while (!this.#exited) {
       ring.drain(this.#onFrame);
       const seen = ring.consumed;
-      if (Atomics.load(ring.header, WRITE) !== seen) continue;
+      if (!ring.prepareToSleep(seen)) continue;
       const wait = Atomics.waitAsync(ring.header, WRITE, seen);
       if (wait.async) await wait.value;
+      ring.awake();
     }
   }
 
