@@ -98,9 +98,9 @@ const cell = (ms: number, ref: number): string =>
 const startup = (ms: number | undefined): string =>
   (ms === undefined ? '—' : `${ms.toFixed(0)} ms`).padStart(8);
 console.log(
-  `| ${'strategy'.padEnd(36)} | start-up | ${'CPU-bound'.padEnd(15)} | ${'I/O-bound'.padEnd(15)} |`,
+  `| ${'strategy'.padEnd(36)} | start-up | ${'CPU-bound'.padEnd(16)} | ${'I/O-bound'.padEnd(16)} |`,
 );
-console.log(`|${'-'.repeat(38)}|---------:|${'-'.repeat(16)}:|${'-'.repeat(16)}:|`);
+console.log(`|${'-'.repeat(38)}|---------:|${'-'.repeat(17)}:|${'-'.repeat(17)}:|`);
 for (const row of rows) {
   console.log(
     `| ${row.strategy.padEnd(36)} | ${startup(row.startup)} | ${cell(row.cpu, base.cpu)} | ${cell(row.io, base.io)} |`,
