@@ -18,7 +18,6 @@
  */
 import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { UnserializableError } from '../../errors.ts';
 import type { RunFrame } from '../common/protocol.ts';
 import {
   FRAME_CANCEL,
@@ -29,7 +28,8 @@ import {
   FRAME_RUN,
   FRAME_SKIPPED,
 } from '../common/protocol.ts';
-import { describeUncloneable, encodeError } from '../common/remote-error.ts';
+import { encodeError } from '../common/remote-error.ts';
+import { unserializableError } from '../common/unserializable.ts';
 import { WorkerRuntime } from '../common/worker-runtime.ts';
 import type { WorkerSink } from '../common/worker-runtime.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
@@ -124,13 +124,7 @@ const sink: WorkerSink = {
     try {
       out.writeFrame({ type: FRAME_RESULT, id, ok, runMicros, value });
     } catch (error) {
-      const found = describeUncloneable(value, 'result');
-      const where = found?.path ?? 'result';
-      const failure = new UnserializableError(
-        `Cannot send ${where} back from the worker process: ${found?.reason ?? (error as Error)?.message}`,
-        where,
-        { cause: error },
-      );
+      const failure = unserializableError(value, 'result', 'back from the worker process', error);
       out.writeFrame({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) });
     }
     queueFlush();

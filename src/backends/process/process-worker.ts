@@ -22,7 +22,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TransferItem } from '../../core/call-options.ts';
-import { UnserializableError, type WorkerExit } from '../../errors.ts';
+import type { WorkerExit } from '../../errors.ts';
 import type { Frame } from '../common/protocol.ts';
 import {
   FRAME_CANCEL,
@@ -35,7 +35,8 @@ import {
   NO_SLOT,
 } from '../common/protocol.ts';
 import type { EncodedError } from '../common/remote-error.ts';
-import { decodeError, describeUncloneable } from '../common/remote-error.ts';
+import { decodeError } from '../common/remote-error.ts';
+import { unserializableError } from '../common/unserializable.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
 import { Backlog } from '../pool/backlog.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
@@ -179,7 +180,7 @@ export class ProcessWorker implements WorkerHandle {
     try {
       this.#out.writeFrame({ type: FRAME_RUN, id, key: task.key, slot: NO_SLOT, args });
     } catch (error) {
-      throw unserializable(args, error);
+      throw unserializableError(args, 'args', 'to a worker process', error);
     }
     this.#backlog.add(id, this.#out.size - before);
     this.#inFlight.add(id);
@@ -330,11 +331,4 @@ export class ProcessWorker implements WorkerHandle {
     const report: WorkerExit = this.#error === undefined ? { ...exit } : { ...exit, error: this.#error };
     this.#events.exit(this, report);
   }
-}
-
-function unserializable(args: readonly unknown[], error: unknown): UnserializableError {
-  const found = describeUncloneable(args, 'args');
-  const where = found === undefined ? 'args' : found.path;
-  const why = found === undefined ? (error as Error)?.message : found.reason;
-  return new UnserializableError(`Cannot send ${where} to a worker process: ${why}`, where, { cause: error });
 }

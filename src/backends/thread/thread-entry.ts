@@ -8,7 +8,6 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { UnserializableError } from '../../errors.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { Frame } from '../common/protocol.ts';
 import {
@@ -20,7 +19,8 @@ import {
   FRAME_SKIPPED,
   NO_SLOT,
 } from '../common/protocol.ts';
-import { describeUncloneable, encodeError } from '../common/remote-error.ts';
+import { encodeError } from '../common/remote-error.ts';
+import { unserializableError } from '../common/unserializable.ts';
 import { WorkerRuntime } from '../common/worker-runtime.ts';
 import type { WorkerSink } from '../common/worker-runtime.ts';
 import { Ring, WRITE } from './ring.ts';
@@ -51,13 +51,7 @@ const sink: WorkerSink = {
     try {
       send({ type: FRAME_RESULT, id, ok, runMicros, value });
     } catch (error) {
-      const found = describeUncloneable(value, 'result');
-      const where = found?.path ?? 'result';
-      const failure = new UnserializableError(
-        `Cannot send ${where} back from the worker thread: ${found?.reason ?? (error as Error)?.message}`,
-        where,
-        { cause: error },
-      );
+      const failure = unserializableError(value, 'result', 'back from the worker thread', error);
       send({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) });
     }
   },

@@ -25,7 +25,7 @@ import {
   FRAME_RUN,
   FRAME_SKIPPED,
 } from '../common/protocol.ts';
-import { describeUncloneable } from '../common/remote-error.ts';
+import { unserializableError } from '../common/unserializable.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
 import { Ring, WRITE } from './ring.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
@@ -145,7 +145,7 @@ export class ThreadWorker implements WorkerHandle {
         this.#backlog.add(id, payloadBytes(args, transfer));
       } catch (error) {
         this.#freeSlots.push(slot);
-        throw unserializable(args, error);
+        throw unserializableError(args, 'args', 'to a worker thread', error);
       }
     }
     this.#slotOf.set(id, slot);
@@ -271,11 +271,4 @@ function assertTransferable(transfer: readonly TransferItem[]): void {
       );
     }
   });
-}
-
-function unserializable(args: readonly unknown[], error: unknown): UnserializableError {
-  const found = describeUncloneable(args, 'args');
-  const where = found === undefined ? 'args' : found.path;
-  const why = found === undefined ? (error as Error)?.message : found.reason;
-  return new UnserializableError(`Cannot send ${where} to a worker thread: ${why}`, where, { cause: error });
 }
