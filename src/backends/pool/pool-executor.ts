@@ -21,7 +21,7 @@ import type { BackendLoad, Job } from '../../core/executor.ts';
 import { Executor } from '../../core/executor.ts';
 import { Fifo } from '../../core/fifo.ts';
 import type { Future } from '../../core/future.ts';
-import { kCancelWith, kReject, kResolve, kSetRunning } from '../../core/future.ts';
+import { kCancelWith, kReject, kResolve, kSetRunning, kSlot } from '../../core/future.ts';
 import type { AnyTask } from '../../core/task.ts';
 import { assertTask, resolveExportName, taskRoot } from '../../core/task.ts';
 import { TimeoutError, WorkerCrashedError, WorkerStartError, type WorkerExit } from '../../errors.ts';
@@ -71,7 +71,8 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
   readonly #queue = new Fifo<PoolJob>();
   readonly #workers = new Map<WorkerHandle, WorkerState>();
   readonly #jobs = new Map<number, PoolJob>();
-  readonly #running = new Map<Future<unknown>, PoolJob>();
+  /** Jobs handed to a worker (or put back after one died) and not done: their futures' slots hold them. */
+  #runningCount = 0;
   readonly #addresses = new WeakMap<AnyTask, TaskAddress>();
   readonly #keys = new Map<string, number>();
   #nextJobId = 0;
@@ -162,9 +163,9 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
 
   protected cancelJob(future: Future<unknown>, wasRunning: boolean, reason: Error): void {
     if (!wasRunning) return; // still queued: the pump skips it
-    const pj = this.#running.get(future);
+    const pj = future[kSlot] as PoolJob | undefined;
     if (pj === undefined) return;
-    this.#running.delete(future);
+    this.#forget(future);
     if (pj.timer !== undefined) clearTimeout(pj.timer);
     const worker = pj.worker;
     if (worker === undefined) return; // requeued: the pump skips it
@@ -192,7 +193,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     return {
       workers: { total: this.#workers.size, busy, idle: this.#workers.size - busy },
       queued: this.#queued() + this.#resolving,
-      running: this.#running.size,
+      running: this.#runningCount,
     };
   }
 
@@ -278,14 +279,14 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
       const { future } = pj.job;
       if (future.done()) continue;
       if (startError !== undefined) {
-        this.#running.delete(future);
+        this.#forget(future);
         if (future[kReject](startError)) this.recorder.failed++;
       } else if (handle.started(id)) {
-        this.#running.delete(future);
+        this.#forget(future);
         if (future[kReject](crash)) this.recorder.failed++;
       } else if (movesMemory(pj)) {
         // Its transferred buffers now belong to the dead worker: it cannot be sent again.
-        this.#running.delete(future);
+        this.#forget(future);
         const lost = new WorkerCrashedError(
           `${crash?.message ?? 'The worker died'} before starting this task; the buffers it transferred were lost with it`,
           exit,
@@ -403,7 +404,8 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
       return;
     }
     this.#jobs.set(pj.id, pj);
-    this.#running.set(job.future, pj);
+    if (job.future[kSlot] === undefined) this.#runningCount++; // a requeued job is counted already
+    job.future[kSlot] = pj;
     worker.inFlight.add(pj.id);
     if (worker.idleTimer !== undefined) {
       clearTimeout(worker.idleTimer);
@@ -426,10 +428,17 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     }, timeout);
   }
 
+  /** The future no longer needs the pool's bookkeeping (done, or cancelled and being cleaned up). */
+  #forget(future: Future<unknown>): void {
+    if (future[kSlot] === undefined) return;
+    future[kSlot] = undefined;
+    this.#runningCount--;
+  }
+
   /** Forgets a finished (or skipped) job; returns the worker it ran on if that worker is still in the pool. */
   #finishJob(pj: PoolJob): WorkerState | undefined {
     this.#jobs.delete(pj.id);
-    this.#running.delete(pj.job.future);
+    this.#forget(pj.job.future);
     if (pj.timer !== undefined) clearTimeout(pj.timer);
     const worker = pj.worker;
     worker?.inFlight.delete(pj.id);
@@ -524,7 +533,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
 
   #failQueue(error: WorkerStartError): void {
     for (let pj = this.#queue.shift(); pj !== undefined; pj = this.#queue.shift()) {
-      this.#running.delete(pj.job.future);
+      this.#forget(pj.job.future);
       if (pj.job.future[kReject](error)) this.recorder.failed++;
     }
   }

@@ -156,6 +156,7 @@ describe('ThreadPoolExecutor: crash isolation', () => {
     );
     assert.equal(await p.submit(tasks.square, 9), 81, 'the pool keeps serving');
     assert.ok(p.stats().workerRestarts >= 1);
+    assert.equal(p.stats().running, 0, 'jobs put back in the queue are not counted twice');
   });
 
   test('an error thrown from a timer crashes only its worker; the cause is that error', async () => {
