@@ -8,7 +8,11 @@ export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED'
 export interface WaitOptions {
   /** Milliseconds to wait at most; then resolves with what is done so far. @default no limit */
   readonly timeout?: number;
-  /** When to resolve. `FIRST_EXCEPTION` resolves when any future fails (or all are done). @default 'ALL_COMPLETED' */
+  /**
+   * When to resolve. `FIRST_EXCEPTION` resolves when any future finishes with an error (a cancelled future is
+   * not an error here, as in Python), or when all are done.
+   * @default 'ALL_COMPLETED'
+   */
   readonly returnWhen?: ReturnWhen;
 }
 
@@ -21,7 +25,7 @@ const RETURN_WHEN: readonly ReturnWhen[] = ['FIRST_COMPLETED', 'FIRST_EXCEPTION'
 
 /**
  * Waits for futures to complete and resolves to `{ done, notDone }`. Never rejects because a task failed;
- * inspect the futures in `done`. Cancelled futures count as done (and, for `FIRST_EXCEPTION`, as failed).
+ * inspect the futures in `done`. Cancelled futures count as done.
  * @example
  * ```ts
  * const { done, notDone } = await wait(futures, { returnWhen: 'FIRST_COMPLETED', timeout: 1000 });
@@ -43,7 +47,7 @@ export function wait<F extends Future<unknown>>(
   const notDone = new Set<F>();
   for (const f of all) (f.done() ? done : notDone).add(f);
 
-  const failed = (f: F): boolean => f[kFailed]();
+  const failed = (f: F): boolean => f[kFailed]() && !f.cancelled();
   const satisfied = (): boolean =>
     notDone.size === 0 ||
     (returnWhen === 'FIRST_COMPLETED' && done.size > 0) ||

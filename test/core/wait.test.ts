@@ -110,13 +110,15 @@ describe('wait()', () => {
     assert.equal(notDone.size, 0);
   });
 
-  test('FIRST_EXCEPTION counts a cancelled future as failed (as documented)', async () => {
+  test('FIRST_EXCEPTION does not count a cancelled future as an exception (as in Python)', async () => {
     const futures = [running<number>(), running<number>()];
     const waiting = wait(futures, { returnWhen: 'FIRST_EXCEPTION' });
     futures[0]!.cancel();
+    assert.equal(await isSettled(waiting), false);
+    futures[1]![kReject](new Error('boom'));
     const { done, notDone } = await waiting;
-    assert.deepEqual(sorted(done, futures), [0]);
-    assert.deepEqual(sorted(notDone, futures), [1]);
+    assert.deepEqual(sorted(done, futures), [0, 1]);
+    assert.deepEqual(sorted(notDone, futures), []);
   });
 
   test('FIRST_EXCEPTION with a future that had already failed resolves without waiting', async () => {
