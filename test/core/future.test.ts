@@ -226,6 +226,16 @@ describe('Future.cancel()', () => {
 });
 
 describe('awaiting a Future', () => {
+  test('a Future is a native Promise that await and Promise.all take as it is, with no wrapping', async () => {
+    const future = running<number>();
+    assert.ok(future instanceof Promise);
+    assert.ok(future instanceof Future);
+    assert.equal(Promise.resolve(future), future);
+    future[kResolve](5);
+    assert.deepEqual(await Promise.all([future]), [5]);
+    assert.ok(!(future.then(() => 1) instanceof Future), 'then() returns a plain promise');
+  });
+
   test('await resolves to a value set later', async () => {
     const future = running<number>();
     setTimeout(() => future[kResolve](7), 1);
