@@ -59,11 +59,6 @@ export class Future<R> extends Promise<R> {
   #resolvePromise: (value: never) => void;
   #rejectPromise: (error: unknown) => void;
 
-  // `then`, `catch` and `finally` return plain promises, never new futures.
-  static override get [Symbol.species](): PromiseConstructor {
-    return Promise;
-  }
-
   /** @internal Futures are made by executors; `handler` is told about cancellation. */
   constructor(handler?: CancelHandler) {
     let resolvePromise!: (value: never) => void;
