@@ -16,7 +16,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import type { TransferItem } from '../../core/call-options.ts';
 import { UnserializableError, type WorkerExit } from '../../errors.ts';
 import { NotPlain } from '../common/codec.ts';
-import type { Frame } from '../common/protocol.ts';
+import type { Frame, RunFrame } from '../common/protocol.ts';
 import {
   FRAME_DEFINE,
   FRAME_MEMORY,
@@ -32,6 +32,9 @@ import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
 import { Backlog } from '../pool/backlog.ts';
 
 export const SLOT_COUNT = 1024;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+const NO_ARGS: readonly unknown[] = [];
 const RING_BYTES = 1 << 18;
 const POLL_MS = 0.05;
 
@@ -72,6 +75,7 @@ export class ThreadWorker implements WorkerHandle {
   readonly #slotOf = new Map<number, number>();
   readonly #defined = new Set<number>();
   readonly #backlog = new Backlog();
+  readonly #runFrame: Mutable<RunFrame> = { type: FRAME_RUN, id: 0, key: 0, slot: 0, args: NO_ARGS };
   #pendingNotify = false;
   #polling = false;
   #pollUntil = 0;
@@ -130,7 +134,12 @@ export class ThreadWorker implements WorkerHandle {
     if (slot === undefined)
       throw new Error('Spindle: no free job slot (more jobs in flight than SLOT_COUNT)');
     Atomics.store(this.#slots, slot, 0);
-    const frame = { type: FRAME_RUN, id, key: task.key, slot, args } as const;
+    // One frame object, refilled per job: encoding (or postMessage's clone) reads it synchronously.
+    const frame = this.#runFrame;
+    frame.id = id;
+    frame.key = task.key;
+    frame.slot = slot;
+    frame.args = args;
     let sent = false;
     if (transfer === undefined || transfer.length === 0) {
       try {
@@ -145,9 +154,11 @@ export class ThreadWorker implements WorkerHandle {
         this.#backlog.add(id, payloadBytes(args, transfer));
       } catch (error) {
         this.#freeSlots.push(slot);
+        frame.args = NO_ARGS;
         throw unserializableError(args, 'args', 'to a worker thread', error);
       }
     }
+    frame.args = NO_ARGS; // do not keep the caller's arguments alive until the next job
     this.#slotOf.set(id, slot);
     this.#pendingNotify = true;
   }
