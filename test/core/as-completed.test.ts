@@ -4,19 +4,9 @@ import assert from 'node:assert/strict';
 import { AsyncExecutor } from '../../src/backends/async/async-executor.ts';
 import { InvalidArgumentError, TimeoutError } from '../../src/errors.ts';
 import { asCompleted } from '../../src/core/as-completed.ts';
-import { Future, kReject, kResolve, kSetRunning } from '../../src/core/future.ts';
-
-function running<R>(): Future<R> {
-  const future = new Future<R>();
-  future[kSetRunning]();
-  return future;
-}
-
-function resolved<R>(value: R): Future<R> {
-  const future = running<R>();
-  future[kResolve](value);
-  return future;
-}
+import type { Future } from '../../src/core/future.ts';
+import { kReject, kResolve } from '../../src/core/future.ts';
+import { resolved, running } from '../helpers/futures.ts';
 
 /**
  * The values of the yielded futures, in yield order. `await item` gives the value whether the iterator yields

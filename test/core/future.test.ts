@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { CancelledError, InvalidArgumentError, TimeoutError } from '../../src/errors.ts';
 import type { CancelHandler } from '../../src/core/future.ts';
 import { Future, isFuture, kCancelWith, kReject, kResolve, kSetRunning } from '../../src/core/future.ts';
+import { running, ticks, unhandledRejectionsDuring } from '../helpers/futures.ts';
 
 interface CancelCall {
   readonly future: Future<unknown>;
@@ -14,31 +15,6 @@ interface CancelCall {
 function recordingHandler(): CancelHandler & { readonly calls: CancelCall[] } {
   const calls: CancelCall[] = [];
   return { calls, onCancel: (future, wasRunning, reason) => void calls.push({ future, wasRunning, reason }) };
-}
-
-function running<R>(handler?: CancelHandler): Future<R> {
-  const future = new Future<R>(handler);
-  assert.equal(future[kSetRunning](), true);
-  return future;
-}
-
-/** Lets timers, immediates and microtasks run a few rounds. */
-async function ticks(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/** Runs `body`, then a few event-loop rounds, and returns every unhandled rejection seen meanwhile. */
-async function unhandledRejectionsDuring(body: () => void | Promise<void>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (reason: unknown): void => void seen.push(reason);
-  process.on('unhandledRejection', listener);
-  try {
-    await body();
-    await ticks();
-    return seen;
-  } finally {
-    process.off('unhandledRejection', listener);
-  }
 }
 
 /** Settles to 'pending' if `promise` has not settled after a few rounds of the event loop. */

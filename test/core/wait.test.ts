@@ -2,41 +2,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from '../../src/errors.ts';
-import { Future, kReject, kResolve, kSetRunning } from '../../src/core/future.ts';
+import { kReject, kResolve } from '../../src/core/future.ts';
 import { wait } from '../../src/core/wait.ts';
-
-function running<R>(): Future<R> {
-  const future = new Future<R>();
-  future[kSetRunning]();
-  return future;
-}
-
-function resolved<R>(value: R): Future<R> {
-  const future = running<R>();
-  future[kResolve](value);
-  return future;
-}
-
-function failed(error: unknown = new Error('failed')): Future<never> {
-  const future = running<never>();
-  future[kReject](error);
-  return future;
-}
-
-async function ticks(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/** True if `promise` settled within a few rounds of the event loop. */
-async function isSettled(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await ticks();
-  return settled;
-}
+import { failed, isSettled, resolved, running, ticks } from '../helpers/futures.ts';
 
 /** wait() may validate synchronously or reject; either way the caller must see the error. */
 async function rejectsOrThrows(

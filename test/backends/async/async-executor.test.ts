@@ -16,6 +16,7 @@ import {
   type Future,
 } from '../../../src/index.ts';
 import { add, failAsync, failSync, sleep, square, type PipelineReport } from '../../fixtures/async-tasks.ts';
+import { isSettled, tick, ticks, unhandledRejectionsDuring } from '../../helpers/futures.ts';
 
 interface Deferred<T> {
   readonly promise: Promise<T>;
@@ -33,12 +34,6 @@ function deferred<T = void>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-async function ticks(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await tick();
-}
-
 /** Resolves when the current task's signal aborts, rejecting with its reason; never settles otherwise. */
 function untilAborted(): Promise<never> {
   const signal = currentSignal();
@@ -52,30 +47,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
   return out;
-}
-
-async function isSettled(promise: PromiseLike<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await ticks();
-  return settled;
-}
-
-/** Runs `body`, then a few event-loop rounds, and returns every unhandled rejection seen meanwhile. */
-async function unhandledRejectionsDuring(body: () => void | Promise<void>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (reason: unknown): void => void seen.push(reason);
-  process.on('unhandledRejection', listener);
-  try {
-    await body();
-    await ticks();
-    return seen;
-  } finally {
-    process.off('unhandledRejection', listener);
-  }
 }
 
 const execFileAsync = promisify(execFile);
