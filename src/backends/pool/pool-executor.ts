@@ -216,7 +216,7 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
   }
 
   /** @internal */
-  result(handle: WorkerHandle, id: number, ok: boolean, runMicros: number, value: unknown): void {
+  result(_handle: WorkerHandle, id: number, ok: boolean, runMicros: number, value: unknown): void {
     const pj = this.#jobs.get(id);
     if (pj === undefined) return;
     const worker = this.#finishJob(pj);
@@ -236,7 +236,6 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
       }
       this.#afterJob(worker);
     }
-    void handle;
   }
 
   /** @internal */
