@@ -38,6 +38,7 @@ import type { EncodedError } from '../common/remote-error.ts';
 import { decodeError } from '../common/remote-error.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
+import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
 
@@ -77,9 +78,6 @@ export interface ProcessWorkerOptions {
   readonly name: string;
 }
 
-/** How long the parent keeps its event loop turning after sending jobs, watching for quick answers. */
-const POLL_MS = 0.05;
-
 /** After the child exits, how long the results socket may stay silent before it is taken as finished. */
 const DRAIN_GRACE_MS = 1000;
 
@@ -97,8 +95,11 @@ export class ProcessWorker implements WorkerHandle {
   readonly #results: Socket | undefined;
   readonly #out = new FrameEncoder();
   readonly #backlog = new Backlog();
-  #polling = false;
-  #pollUntil = 0;
+  // Answers arrive as socket events; the poller only keeps the loop turning so they are read at once.
+  readonly #poller = new AnswerPoller(
+    () => undefined,
+    () => this.#inFlight.size > 0,
+  );
   readonly #decoder = new FrameDecoder<ProcessMessage>((message) => this.#onMessage(message));
   readonly #defined = new Set<number>();
   /** Jobs sent and not answered, in dispatch order; withdrawn ones are moved to `#withdrawn`. */
@@ -191,19 +192,8 @@ export class ProcessWorker implements WorkerHandle {
     const jobs = this.#jobs;
     const bytes = this.#out.take();
     if (jobs !== undefined && jobs.writable) jobs.write(bytes);
-    // Keep the event loop turning (each turn polls the sockets without sleeping) for a moment: a quick
-    // answer is then read at once instead of after the loop wakes from a blocking poll.
-    this.#pollUntil = performance.now() + POLL_MS;
-    if (!this.#polling) {
-      this.#polling = true;
-      setImmediate(this.#poll);
-    }
+    this.#poller.sent();
   }
-
-  #poll = (): void => {
-    if (this.#inFlight.size > 0 && performance.now() < this.#pollUntil) setImmediate(this.#poll);
-    else this.#polling = false;
-  };
 
   withdraw(id: number): boolean {
     if (!this.#inFlight.has(id) || this.#position(id) < this.#concurrency) return false;

@@ -29,6 +29,7 @@ import { unserializableError } from '../common/unserializable.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
 import { Ring, WRITE } from './ring.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
+import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
 
 export const SLOT_COUNT = 1024;
@@ -36,7 +37,6 @@ export const SLOT_COUNT = 1024;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_ARGS: readonly unknown[] = [];
 const RING_BYTES = 1 << 18;
-const POLL_MS = 0.05;
 
 /** What a thread worker is told at start (workerData). */
 export interface ThreadWorkerData {
@@ -77,8 +77,10 @@ export class ThreadWorker implements WorkerHandle {
   readonly #backlog = new Backlog();
   readonly #runFrame: Mutable<RunFrame> = { type: FRAME_RUN, id: 0, key: 0, slot: 0, args: NO_ARGS };
   #pendingNotify = false;
-  #polling = false;
-  #pollUntil = 0;
+  readonly #poller = new AnswerPoller(
+    () => this.#toParent.drain(this.#onFrame),
+    () => this.#slotOf.size > 0 && !this.#exited,
+  );
   #exited = false;
   #error: unknown = undefined;
 
@@ -169,19 +171,8 @@ export class ThreadWorker implements WorkerHandle {
     this.#toWorker.wake();
     // A tiny task's answer is usually back within microseconds, long before a waitAsync wake-up (~25 µs)
     // would deliver it: look for it on the next few event-loop turns instead, without blocking the loop.
-    this.#pollUntil = performance.now() + POLL_MS;
-    if (!this.#polling) {
-      this.#polling = true;
-      setImmediate(this.#poll);
-    }
+    this.#poller.sent();
   }
-
-  #poll = (): void => {
-    this.#toParent.drain(this.#onFrame);
-    if (this.#slotOf.size > 0 && !this.#exited && performance.now() < this.#pollUntil)
-      setImmediate(this.#poll);
-    else this.#polling = false;
-  };
 
   withdraw(id: number): boolean {
     const slot = this.#slotOf.get(id);

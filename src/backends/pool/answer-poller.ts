@@ -1,0 +1,37 @@
+/**
+ * After a handle sends jobs, keep the parent's event loop turning for a moment (one `setImmediate` after
+ * another, each turn polling I/O without sleeping) while answers are still due: a tiny task's answer is then
+ * read within microseconds instead of after the loop wakes from a blocking poll (~25 µs or more). Bounded to
+ * {@link POLL_MS} after the last send, so an idle pool costs nothing.
+ */
+const POLL_MS = 0.05;
+
+export class AnswerPoller {
+  readonly #onTurn: () => void;
+  readonly #awaiting: () => boolean;
+  #polling = false;
+  #until = 0;
+
+  /**
+   * @param onTurn work for each turn (e.g. draining a shared ring); may be a no-op when I/O events deliver.
+   * @param awaiting whether answers are still due.
+   */
+  constructor(onTurn: () => void, awaiting: () => boolean) {
+    this.#onTurn = onTurn;
+    this.#awaiting = awaiting;
+  }
+
+  /** Jobs were just sent: poll for the next moment. */
+  sent(): void {
+    this.#until = performance.now() + POLL_MS;
+    if (this.#polling) return;
+    this.#polling = true;
+    setImmediate(this.#turn);
+  }
+
+  #turn = (): void => {
+    this.#onTurn();
+    if (this.#awaiting() && performance.now() < this.#until) setImmediate(this.#turn);
+    else this.#polling = false;
+  };
+}
