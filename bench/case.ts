@@ -8,6 +8,7 @@
  */
 import { loadLibrary } from './cases/index.ts';
 import * as scenarios from './scenarios.ts';
+import { measureSync, SYNC_SCENARIOS } from './sync-scenarios.ts';
 import type { CaseResult, CaseSpec, PoolLibrary } from './types.ts';
 import { NotAvailableError, RESULT_PREFIX } from './types.ts';
 
@@ -22,6 +23,9 @@ function open<T extends { close(): Promise<void> }>(resource: T): T {
 async function measure(spec: CaseSpec): Promise<CaseResult> {
   const { library: name, mode, scenario, params } = spec;
   if (name === 'serial') return { status: 'ok', values: scenarios.serial(params) };
+  if (SYNC_SCENARIOS.has(spec.scenario)) return { status: 'ok', values: await measureSync(spec) };
+  if (name === 'atomics' || name === 'messageport' || name === 'messageport-rounds')
+    throw new Error(`${name} runs only scenarios 7–9`);
   const library = await loadLibrary(name, mode);
   if (library.kind === 'async') {
     const limiter = open((await library.load(params)).create());

@@ -126,6 +126,49 @@ export const SCENARIOS: readonly Scenario[] = [
     samples: 3,
     timeoutMs: 30_000,
   },
+  {
+    id: 'lock',
+    title: '7. Lock, uncontended',
+    describe: (p) =>
+      `${count(p.lockIterations)} \`acquire()\` + \`release()\` pairs in one worker thread, timed inside it (then as many \`using lock.hold()\` scopes). The floor is a bare \`Atomics.compareExchange\` + \`Atomics.store\` pair, with no owner, no waiters and no abandonment: what any lock must do at least. Target: under 100 ns a pair.`,
+    rows: [
+      { library: 'spindle', mode: 'thread' },
+      { library: 'atomics', mode: 'thread' },
+    ],
+    metrics: [
+      { key: 'pairNs', label: 'ns per acquire+release', better: 'lower', digits: 1, ratio: false },
+      { key: 'holdNs', label: 'ns per hold() scope', better: 'lower', digits: 1, ratio: false },
+    ],
+    samples: 3,
+    timeoutMs: 30_000,
+  },
+  {
+    id: 'lock-contended',
+    title: '8. Lock, contended',
+    describe: (p) =>
+      `2 worker threads each take one lock ${count(p.contendIterations)} times around a non-atomic increment of a shared counter (checked exact at the end); acquire/release pairs per second across both. The peer is a bare compare-and-swap lock that sleeps on \`Atomics.wait\` when taken.`,
+    rows: [
+      { library: 'spindle', mode: 'thread' },
+      { library: 'atomics', mode: 'thread' },
+    ],
+    metrics: [{ key: 'opsPerSec', label: 'pairs/s', better: 'higher', digits: 0, ratio: true }],
+    samples: 3,
+    timeoutMs: 60_000,
+  },
+  {
+    id: 'queue',
+    title: '9. Queue between two threads',
+    describe: (p) =>
+      `${count(p.queueItems)} small items (integers) from one worker thread to another, checked in order: Spindle's \`Queue\` (blocking \`put\` / \`get\` in the workers) against \`postMessage\` over a \`MessageChannel\` between the same two threads, as a one-way stream and as round trips (each item echoed back before the next is sent). The issue's target reads "at least 5× a MessagePort round of postMessage": the round-trip row; the stream row is the harder comparison, and the ratio column uses it.`,
+    rows: [
+      { library: 'spindle', mode: 'thread' },
+      { library: 'messageport', mode: 'thread' },
+      { library: 'messageport-rounds', mode: 'thread' },
+    ],
+    metrics: [{ key: 'itemsPerSec', label: 'items/s', better: 'higher', digits: 0, ratio: true }],
+    samples: 3,
+    timeoutMs: 60_000,
+  },
 ];
 
 export const FULL_PARAMS: Params = {
@@ -141,6 +184,9 @@ export const FULL_PARAMS: Params = {
   asyncTasks: 100_000,
   asyncWarmup: 2_000,
   asyncConcurrency: 64,
+  lockIterations: 5_000_000,
+  contendIterations: 500_000,
+  queueItems: 500_000,
 };
 
 /** `--quick`: a smoke run of the harness, about a tenth of the work; its figures are not for publishing. */
@@ -153,4 +199,7 @@ export const QUICK_PARAMS: Params = {
   payloadTasks: 20,
   asyncTasks: 10_000,
   asyncWarmup: 500,
+  lockIterations: 500_000,
+  contendIterations: 50_000,
+  queueItems: 50_000,
 };

@@ -44,6 +44,9 @@ const LIBRARY_LABEL: Record<string, string> = {
   workerpool: 'workerpool',
   poolifier: 'poolifier',
   'p-limit': 'p-limit',
+  atomics: 'bare Atomics lock',
+  messageport: 'MessagePort, stream',
+  'messageport-rounds': 'MessagePort, round trips',
 };
 
 interface Best {

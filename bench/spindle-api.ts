@@ -24,6 +24,20 @@ export interface SpindleAsyncExecutor {
   shutdown?(): Promise<void>;
 }
 
+/** Scenarios 7–8: a lock shared by worker threads (blocking forms, used inside workers). */
+export interface SpindleLock {
+  acquire(): boolean;
+  release(): void;
+  locked(): boolean;
+  hold(): Disposable;
+}
+
+/** Scenario 9: a queue shared by worker threads. */
+export interface SpindleQueue<T> {
+  put(item: T): void;
+  get(): T;
+}
+
 export interface SpindlePoolOptions {
   readonly maxWorkers: number;
   readonly minWorkers: number;
@@ -37,6 +51,8 @@ interface SpindleModule {
   readonly ThreadPoolExecutor?: new (options: SpindlePoolOptions) => SpindlePool;
   readonly ProcessPoolExecutor?: new (options: SpindlePoolOptions) => SpindlePool;
   readonly AsyncExecutor?: new (options: { readonly maxConcurrency: number }) => SpindleAsyncExecutor;
+  readonly Lock?: new () => SpindleLock;
+  readonly Queue?: new <T>() => SpindleQueue<T>;
 }
 
 const specifier: string = 'spindle';

@@ -3,10 +3,30 @@
 export type Mode = 'thread' | 'process' | 'async';
 
 export type LibraryName =
-  'spindle' | 'piscina' | 'tinypool' | 'workerpool' | 'poolifier' | 'p-limit' | 'serial';
+  | 'spindle'
+  | 'piscina'
+  | 'tinypool'
+  | 'workerpool'
+  | 'poolifier'
+  | 'p-limit'
+  | 'serial'
+  | 'atomics'
+  | 'messageport'
+  | 'messageport-rounds';
 
 /** One measurement a case process makes. `serial` is the single-thread baseline of scenario 3. */
-export type ScenarioId = 'tiny' | 'latency' | 'cpu' | 'serial' | 'copy' | 'transfer' | 'startup' | 'async';
+export type ScenarioId =
+  | 'tiny'
+  | 'latency'
+  | 'cpu'
+  | 'serial'
+  | 'copy'
+  | 'transfer'
+  | 'startup'
+  | 'async'
+  | 'lock'
+  | 'lock-contended'
+  | 'queue';
 
 /** Counts for every scenario, fixed by the orchestrator (scaled down by `--quick`). */
 export interface Params {
@@ -22,6 +42,9 @@ export interface Params {
   readonly asyncTasks: number;
   readonly asyncWarmup: number;
   readonly asyncConcurrency: number;
+  readonly lockIterations: number;
+  readonly contendIterations: number;
+  readonly queueItems: number;
 }
 
 /** What the orchestrator asks one case process to do (passed as JSON in argv). */

@@ -1,5 +1,5 @@
 /**
- * The demo behind `npm run demo`: the same CPU-bound task and the same I/O-bound task, run serially, on
+ * The demo behind `npm run demo:backends`: the same CPU-bound task and the same I/O-bound task, run serially, on
  * AsyncExecutor, on worker threads and on child processes, with a table of timings. It shows the Node truth
  * the rest of Spindle builds on: threads and processes speed up CPU work; for I/O the event loop alone is
  * already concurrent, and workers only add start-up and copying.

@@ -24,6 +24,13 @@ await build({
     index: 'src/index.ts',
     'thread-entry': 'src/backends/thread/thread-entry.ts',
     'process-entry': 'src/backends/process/process-entry.ts',
+    // The `spindle` binary. The advisor's probe and built-in workloads are tasks, which workers import by
+    // module URL: as entries of their own they land in chunks with no side effects, never inside cli.js
+    // (whose import would run the CLI in every worker).
+    cli: 'src/cli/main.ts',
+    advisor: 'src/advisor/index.ts',
+    'advisor-probe': 'src/advisor/probe-task.ts',
+    'advisor-workloads': 'src/advisor/workloads/catalog.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -19,7 +19,13 @@ export type SpindleErrorCode =
   | 'SPINDLE_ERR_NOT_A_TASK'
   | 'SPINDLE_ERR_TASK_NOT_FOUND'
   | 'SPINDLE_ERR_UNSERIALIZABLE'
-  | 'SPINDLE_ERR_NO_CURRENT_TASK';
+  | 'SPINDLE_ERR_NO_CURRENT_TASK'
+  | 'SPINDLE_ERR_BLOCKING_CALL'
+  | 'SPINDLE_ERR_LOCK_ABANDONED'
+  | 'SPINDLE_ERR_BROKEN_BARRIER'
+  | 'SPINDLE_ERR_QUEUE_FULL'
+  | 'SPINDLE_ERR_QUEUE_EMPTY'
+  | 'SPINDLE_ERR_CHANNEL_CLOSED';
 
 /** Base class of every error Spindle throws or rejects with. */
 export class SpindleError extends Error {
@@ -150,5 +156,53 @@ export class UnserializableError extends brandedClass('SPINDLE_ERR_UNSERIALIZABL
 export class NoCurrentTaskError extends brandedClass('SPINDLE_ERR_NO_CURRENT_TASK') {
   constructor(message = 'currentSignal() was called outside a running task', options?: ErrorOptions) {
     super('SPINDLE_ERR_NO_CURRENT_TASK', message, options);
+  }
+}
+
+/**
+ * A blocking call (`lock.acquire()`, `queue.get()`, `event.wait()`, ...) was made on the main thread, where it
+ * would freeze the event loop. Use the async form there (`acquireAsync()`, `getAsync()`, `waitAsync()`).
+ */
+export class BlockingCallError extends brandedClass('SPINDLE_ERR_BLOCKING_CALL') {
+  constructor(message: string, options?: ErrorOptions) {
+    super('SPINDLE_ERR_BLOCKING_CALL', message, options);
+  }
+}
+
+/**
+ * The thread that held this lock (or semaphore permit, or condition) exited without releasing it, so the data
+ * it guarded may be half-updated. The lock stays unusable, failing every acquire, until `recover()` is called.
+ */
+export class LockAbandonedError extends brandedClass('SPINDLE_ERR_LOCK_ABANDONED') {
+  constructor(message: string, options?: ErrorOptions) {
+    super('SPINDLE_ERR_LOCK_ABANDONED', message, options);
+  }
+}
+
+/** A `Barrier` was aborted or reset, or a wait on it timed out, while parties were waiting (Python's `BrokenBarrierError`). */
+export class BrokenBarrierError extends brandedClass('SPINDLE_ERR_BROKEN_BARRIER') {
+  constructor(message = 'The barrier is broken', options?: ErrorOptions) {
+    super('SPINDLE_ERR_BROKEN_BARRIER', message, options);
+  }
+}
+
+/** A non-blocking or timed `put` found the queue full (Python's `queue.Full`). */
+export class QueueFullError extends brandedClass('SPINDLE_ERR_QUEUE_FULL') {
+  constructor(message = 'The queue is full', options?: ErrorOptions) {
+    super('SPINDLE_ERR_QUEUE_FULL', message, options);
+  }
+}
+
+/** A non-blocking or timed `get` found the queue empty (Python's `queue.Empty`). */
+export class QueueEmptyError extends brandedClass('SPINDLE_ERR_QUEUE_EMPTY') {
+  constructor(message = 'The queue is empty', options?: ErrorOptions) {
+    super('SPINDLE_ERR_QUEUE_EMPTY', message, options);
+  }
+}
+
+/** The other end of a pipe (or a queue) was closed: nothing more will arrive, or nothing more may be sent. */
+export class ChannelClosedError extends brandedClass('SPINDLE_ERR_CHANNEL_CLOSED') {
+  constructor(message = 'The channel is closed', options?: ErrorOptions) {
+    super('SPINDLE_ERR_CHANNEL_CLOSED', message, options);
   }
 }

@@ -31,6 +31,34 @@ export type { ProcessPoolOptions } from './backends/process/process-pool.ts';
 export { Thread } from './raw/thread.ts';
 export { Process } from './raw/process.ts';
 
+// Synchronisation between threads (main thread and worker threads)
+export { Lock } from './sync/lock.ts';
+export { RLock } from './sync/rlock.ts';
+export { Semaphore, BoundedSemaphore } from './sync/semaphore.ts';
+export { Condition } from './sync/condition.ts';
+export { Event } from './sync/event.ts';
+export { Barrier } from './sync/barrier.ts';
+export type { BarrierOptions } from './sync/barrier.ts';
+export type { Guard } from './sync/guard.ts';
+export type { AcquireOptions, AsyncWaitOptions, HoldOptions } from './sync/options.ts';
+
+// Channels and shared data between threads
+export { Queue } from './channels/queue.ts';
+export type { QueueOptions, PutOptions, GetOptions } from './channels/queue-options.ts';
+export { LifoQueue } from './channels/lifo-queue.ts';
+export { PriorityQueue } from './channels/priority-queue.ts';
+export type { PriorityOption } from './channels/priority-queue.ts';
+export { SimpleQueue } from './channels/simple-queue.ts';
+export type { SimpleQueueOptions } from './channels/simple-queue.ts';
+export { JoinableQueue } from './channels/joinable-queue.ts';
+export { Pipe, Connection } from './channels/pipe.ts';
+export type { PipeOptions, SendOptions, RecvOptions } from './channels/pipe.ts';
+export { sharedArray, SharedArray } from './shared/shared-array.ts';
+export type { SharedArrayOptions } from './shared/shared-array.ts';
+export { Value } from './shared/value.ts';
+export type { ValueType, ValueOptions } from './shared/value.ts';
+export type { ElementType, ElementOf, TypedArrayOf } from './shared/element-types.ts';
+
 // Errors
 export { registerErrorClass } from './backends/common/remote-error.ts';
 export * from './errors.ts';

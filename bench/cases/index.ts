@@ -1,7 +1,13 @@
 /** Library name → its adapter module, imported lazily so a case process loads only the library it measures. */
 import type { Library, LibraryName, Mode } from '../types.ts';
 
-export async function loadLibrary(name: Exclude<LibraryName, 'serial'>, mode: Mode): Promise<Library> {
+/** The libraries with an adapter: the baselines of scenarios 3 and 7–9 are measured without one. */
+export type AdaptedLibrary = Exclude<
+  LibraryName,
+  'serial' | 'atomics' | 'messageport' | 'messageport-rounds'
+>;
+
+export async function loadLibrary(name: AdaptedLibrary, mode: Mode): Promise<Library> {
   switch (name) {
     case 'spindle':
       return mode === 'async'

@@ -6,6 +6,7 @@ const FILES = {
   'workerpool-worker': 'workerpool-worker.js',
   'poolifier-thread-worker': 'poolifier-thread-worker.js',
   'poolifier-cluster-worker': 'poolifier-cluster-worker.cjs',
+  'baseline-sync-worker': 'baseline-sync-worker.js',
 } as const;
 
 export function workerFile(name: keyof typeof FILES): string {

@@ -13,6 +13,8 @@
  * Tasks are interned as numeric keys so a RUN frame for a tiny task is ~20 bytes. Values go through the
  * compact codec; a value it cannot carry is flagged so the caller sends that frame by structured clone.
  */
+import type { ShareTarget } from '../../core/shareable.ts';
+import { packShared, unpackShared } from '../../core/shareable.ts';
 import type { Reader, Writer } from './codec.ts';
 import { decodeValue, encodeValue, readString } from './codec.ts';
 
@@ -39,6 +41,8 @@ export interface RunFrame {
   readonly key: number;
   readonly slot: number;
   readonly args: readonly unknown[];
+  /** Set on the structured-clone path when `args` hold shared objects in wire form (see shareable.ts). */
+  readonly shared?: true;
 }
 export interface CancelFrame {
   readonly type: typeof FRAME_CANCEL;
@@ -54,6 +58,8 @@ export interface ResultFrame {
   readonly ok: boolean;
   readonly runMicros: number;
   readonly value: unknown;
+  /** As on RunFrame: `value` holds shared objects in wire form. */
+  readonly shared?: true;
 }
 export interface SkippedFrame {
   readonly type: typeof FRAME_SKIPPED;
@@ -120,4 +126,29 @@ export function readFrame(r: Reader): Frame {
     default:
       throw new Error(`Spindle protocol: unknown frame type ${type} (corrupt stream)`);
   }
+}
+
+/**
+ * For a frame about to take the structured-clone path: a copy with shared objects (locks, queues, ...) in
+ * their wire form and `shared` set, or the frame itself if it holds none. Throws UnserializableError if one
+ * cannot go to `target`.
+ */
+export function packSharedFrame<F extends Frame>(frame: F, target: ShareTarget): F {
+  if (frame.type === FRAME_RUN) {
+    const { value, found } = packShared(frame.args, target, 'args');
+    return found ? { ...frame, args: value as readonly unknown[], shared: true } : frame;
+  }
+  if (frame.type === FRAME_RESULT && frame.ok) {
+    const { value, found } = packShared(frame.value, target, 'result');
+    return found ? { ...frame, value, shared: true } : frame;
+  }
+  return frame;
+}
+
+/** On receipt of a structured-clone frame: revives the shared objects {@link packSharedFrame} packed. */
+export function unpackSharedFrame<F extends Frame>(frame: F): F {
+  if (frame.type === FRAME_RUN && frame.shared === true) unpackShared(frame.args);
+  else if (frame.type === FRAME_RESULT && frame.shared === true)
+    return { ...frame, value: unpackShared(frame.value) };
+  return frame;
 }

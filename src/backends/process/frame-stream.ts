@@ -15,7 +15,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { NotPlain, Reader, Writer } from '../common/codec.ts';
 import type { Frame } from '../common/protocol.ts';
-import { readFrame, writeFrame } from '../common/protocol.ts';
+import { packSharedFrame, readFrame, unpackSharedFrame, writeFrame } from '../common/protocol.ts';
 
 export const KIND_COMPACT = 0;
 export const KIND_V8 = 1;
@@ -51,7 +51,7 @@ export class FrameEncoder {
     } catch (error) {
       w.pos = start; // drop the partial compact encoding
       if (error !== NotPlain) throw error;
-      this.writeSerialized(frame);
+      this.writeSerialized(packSharedFrame(frame, 'process'));
       return;
     }
     w.view.setUint32(start, w.pos - start - HEADER_BYTES, true);
@@ -161,7 +161,9 @@ export class FrameDecoder<M = never> {
           throw corrupt(`a frame of ${bodyEnd - bodyStart} bytes decoded short or long`);
         this.#onMessage(frame);
       } else if (kind === KIND_V8) {
-        this.#onMessage(deserialize(bytes.subarray(bodyStart, bodyEnd)) as Frame | M);
+        this.#onMessage(
+          unpackSharedFrame(deserialize(bytes.subarray(bodyStart, bodyEnd)) as Frame) as Frame | M,
+        );
       } else {
         throw corrupt(`unknown frame kind ${String(kind)}`);
       }

@@ -18,6 +18,8 @@
  */
 import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { UnserializableError } from '../../errors.ts';
+import { markWorkerProcess } from '../../core/may-block.ts';
 import type { RunFrame } from '../common/protocol.ts';
 import {
   FRAME_CANCEL,
@@ -36,6 +38,7 @@ import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
 import type { ProcessMessage, ProcessWorkerConfig } from './process-worker.ts';
 import { JOBS_FD, RESULTS_FD } from './process-worker.ts';
 
+markWorkerProcess();
 const config = JSON.parse(process.argv[2] ?? '{}') as ProcessWorkerConfig;
 const spinMs = config.spinMicros / 1000;
 process.title = config.title;
@@ -124,7 +127,10 @@ const sink: WorkerSink = {
     try {
       out.writeFrame({ type: FRAME_RESULT, id, ok, runMicros, value });
     } catch (error) {
-      const failure = unserializableError(value, 'result', 'back from the worker process', error);
+      const failure =
+        error instanceof UnserializableError
+          ? error
+          : unserializableError(value, 'result', 'back from the worker process', error);
       out.writeFrame({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) });
     }
     queueFlush();

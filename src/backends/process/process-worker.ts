@@ -17,6 +17,7 @@
  * frame, and the child skips it if it has not reached it yet. If it has (the race), the child says so and
  * this handle stops the worker, as the pool would for a running job: a cancelled task never runs on.
  */
+import { UnserializableError } from '../../errors.ts';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -181,6 +182,7 @@ export class ProcessWorker implements WorkerHandle {
     try {
       this.#out.writeFrame({ type: FRAME_RUN, id, key: task.key, slot: NO_SLOT, args });
     } catch (error) {
+      if (error instanceof UnserializableError) throw error; // already names the value and the reason
       throw unserializableError(args, 'args', 'to a worker process', error);
     }
     this.#backlog.add(id, this.#out.size - before);

@@ -8,6 +8,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { UnserializableError } from '../../errors.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { Frame } from '../common/protocol.ts';
 import {
@@ -18,7 +19,11 @@ import {
   FRAME_RUN,
   FRAME_SKIPPED,
   NO_SLOT,
+  packSharedFrame,
+  unpackSharedFrame,
 } from '../common/protocol.ts';
+import { loadKindsFor } from '../common/shared-kinds.ts';
+import { adoptLiveness } from './thread-liveness.ts';
 import { encodeError } from '../common/remote-error.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import { WorkerRuntime } from '../common/worker-runtime.ts';
@@ -32,6 +37,7 @@ const incoming = new Ring(data.toWorker);
 const outgoing = new Ring(data.toParent);
 const slots = new Int32Array(data.slots);
 const spinMs = data.spinMicros / 1000;
+adoptLiveness(data.liveness);
 let closing = false;
 
 function send(frame: Frame): void {
@@ -41,7 +47,7 @@ function send(frame: Frame): void {
   } catch (error) {
     if (error !== NotPlain) throw error;
   }
-  if (!sent) port.postMessage(frame);
+  if (!sent) port.postMessage(packSharedFrame(frame, 'thread'));
   outgoing.wake();
   if (closing) Atomics.notify(incoming.header, WRITE); // wake serve() to see whether it may exit now
 }
@@ -51,7 +57,10 @@ const sink: WorkerSink = {
     try {
       send({ type: FRAME_RESULT, id, ok, runMicros, value });
     } catch (error) {
-      const failure = unserializableError(value, 'result', 'back from the worker thread', error);
+      const failure =
+        error instanceof UnserializableError
+          ? error
+          : unserializableError(value, 'result', 'back from the worker thread', error);
       send({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) });
     }
   },
@@ -73,9 +82,42 @@ const runtime = new WorkerRuntime(
   },
 );
 
+/** Frames held back, in arrival order, while the modules of shared objects one of them carries load. */
+const held: Frame[] = [];
+let loadingKinds: Promise<void> | undefined;
+
 function accept(frame: Frame): void {
-  if (frame.type === FRAME_RUN) runtime.enqueue(frame);
-  else if (frame.type === FRAME_DEFINE) runtime.define(frame);
+  if (loadingKinds !== undefined) {
+    held.push(frame);
+    return;
+  }
+  if (frame.type === FRAME_RUN && frame.shared !== true) {
+    runtime.enqueue(frame); // the hot path: every frame from the ring, no shared objects to revive
+    return;
+  }
+  const loading = loadKindsFor(frame);
+  if (loading !== undefined) {
+    held.push(frame);
+    loadingKinds = loading.then(releaseHeld, releaseHeld); // a load that fails is reported by unpacking
+    return;
+  }
+  if (frame.type === FRAME_RUN) {
+    let ready: Frame;
+    try {
+      ready = unpackSharedFrame(frame);
+    } catch (error) {
+      sink.result(frame.id, false, 0, encodeError(error)); // that one job fails; the worker carries on
+      return;
+    }
+    runtime.enqueue(ready as typeof frame);
+  } else if (frame.type === FRAME_DEFINE) runtime.define(frame);
+}
+
+function releaseHeld(): void {
+  loadingKinds = undefined;
+  for (const frame of held.splice(0)) accept(frame);
+  runtime.pump();
+  Atomics.notify(incoming.header, WRITE); // serve() may be parked waiting to see whether it can exit
 }
 
 // Structured-clone frames (values the codec cannot carry, transfers) and control messages. The ring is
@@ -96,9 +138,9 @@ async function serve(): Promise<void> {
   for (;;) {
     incoming.drain(accept);
     runtime.pump();
-    if (closing && !runtime.busy) break;
+    if (closing && !runtime.busy && loadingKinds === undefined) break;
     const seen = incoming.consumed;
-    if (!runtime.busy && spinMs > 0) {
+    if (!runtime.busy && loadingKinds === undefined && spinMs > 0) {
       const until = performance.now() + spinMs;
       while (Atomics.load(incoming.header, WRITE) === seen && performance.now() < until);
     }

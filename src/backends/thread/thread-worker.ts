@@ -24,10 +24,15 @@ import {
   FRAME_RESULT,
   FRAME_RUN,
   FRAME_SKIPPED,
+  packSharedFrame,
+  unpackSharedFrame,
 } from '../common/protocol.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
+import { encodeError } from '../common/remote-error.ts';
+import { loadKindsFor } from '../common/shared-kinds.ts';
 import { Ring, WRITE } from './ring.ts';
+import { livenessBuffer, markThreadExited, markThreadStarted } from './thread-liveness.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
@@ -46,6 +51,8 @@ export interface ThreadWorkerData {
   readonly concurrency: number;
   readonly memoryReportMs: number;
   readonly spinMicros: number;
+  /** The table of exited threads (thread-liveness.ts), shared by every thread of the process. */
+  readonly liveness: SharedArrayBuffer;
 }
 
 export interface ThreadWorkerOptions {
@@ -83,6 +90,7 @@ export class ThreadWorker implements WorkerHandle {
   );
   #exited = false;
   #error: unknown = undefined;
+  readonly #threadId: number;
 
   constructor(id: number, options: ThreadWorkerOptions, events: WorkerEvents) {
     this.id = id;
@@ -101,6 +109,7 @@ export class ThreadWorker implements WorkerHandle {
       concurrency: options.concurrency,
       memoryReportMs: options.memoryReportMs,
       spinMicros: options.spinMicros,
+      liveness: livenessBuffer(),
     };
     const tsx = tsxApiUrl();
     const entry = tsx === undefined ? entryUrl : tsxBootstrap(tsx, entryUrl.href);
@@ -112,10 +121,13 @@ export class ThreadWorker implements WorkerHandle {
       ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
       ...(options.env === undefined ? {} : { env: options.env }),
     });
-    this.#worker.on('message', (frame: Frame) => this.#onFrame(frame));
+    this.#worker.on('message', this.#onMessage);
     this.#worker.on('error', (error) => {
       this.#error = error;
     });
+    // Read now: a Worker's threadId reads -1 once it has stopped, before 'exit' fires.
+    this.#threadId = this.#worker.threadId;
+    markThreadStarted(this.#threadId);
     this.#worker.on('exit', (exitCode) => this.#onExit(exitCode));
     void this.#readLoop();
   }
@@ -152,11 +164,12 @@ export class ThreadWorker implements WorkerHandle {
     }
     if (!sent) {
       try {
-        this.#worker.postMessage(frame, transfer as TransferItem[] | undefined);
+        this.#worker.postMessage(packSharedFrame(frame, 'thread'), transfer as TransferItem[] | undefined);
         this.#backlog.add(id, payloadBytes(args, transfer));
       } catch (error) {
         this.#freeSlots.push(slot);
         frame.args = NO_ARGS;
+        if (error instanceof UnserializableError) throw error;
         throw unserializableError(args, 'args', 'to a worker thread', error);
       }
     }
@@ -195,6 +208,22 @@ export class ThreadWorker implements WorkerHandle {
   setRef(ref: boolean): void {
     if (ref) this.#worker.ref();
     else this.#worker.unref();
+  }
+
+  /** A structured-clone frame: revive the shared objects in it (loading their modules if need be) first. */
+  #onMessage = (frame: Frame): void => {
+    const loading = loadKindsFor(frame);
+    if (loading === undefined) this.#onFrame(this.#unpack(frame));
+    else void loading.finally(() => this.#onFrame(this.#unpack(frame)));
+  };
+
+  #unpack(frame: Frame): Frame {
+    try {
+      return unpackSharedFrame(frame);
+    } catch (error) {
+      if (frame.type !== FRAME_RESULT) throw error;
+      return { ...frame, ok: false, value: encodeError(error) }; // that one result fails, the pool goes on
+    }
   }
 
   #onFrame = (frame: Frame): void => {
@@ -243,6 +272,7 @@ export class ThreadWorker implements WorkerHandle {
 
   #onExit(exitCode: number): void {
     this.#exited = true;
+    markThreadExited(this.#threadId);
     // Results written just before the worker died are still in shared memory: deliver them first.
     this.#toParent.drain(this.#onFrame);
     Atomics.notify(this.#toParent.header, WRITE); // ends #readLoop's wait
