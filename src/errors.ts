@@ -25,7 +25,13 @@ export type SpindleErrorCode =
   | 'SPINDLE_ERR_BROKEN_BARRIER'
   | 'SPINDLE_ERR_QUEUE_FULL'
   | 'SPINDLE_ERR_QUEUE_EMPTY'
-  | 'SPINDLE_ERR_CHANNEL_CLOSED';
+  | 'SPINDLE_ERR_CHANNEL_CLOSED'
+  | 'SPINDLE_ERR_MANAGER_UNAVAILABLE'
+  | 'SPINDLE_ERR_AUTHENTICATION'
+  | 'SPINDLE_ERR_PROTOCOL'
+  | 'SPINDLE_ERR_NATIVE_UNAVAILABLE'
+  | 'SPINDLE_ERR_SHARED_MEMORY_EXISTS'
+  | 'SPINDLE_ERR_SHARED_MEMORY_NOT_FOUND';
 
 /** Base class of every error Spindle throws or rejects with. */
 export class SpindleError extends Error {
@@ -204,5 +210,54 @@ export class QueueEmptyError extends brandedClass('SPINDLE_ERR_QUEUE_EMPTY') {
 export class ChannelClosedError extends brandedClass('SPINDLE_ERR_CHANNEL_CLOSED') {
   constructor(message = 'The channel is closed', options?: ErrorOptions) {
     super('SPINDLE_ERR_CHANNEL_CLOSED', message, options);
+  }
+}
+
+/**
+ * A manager could not be reached, or its connection was lost (the server process died, was shut down, or the
+ * network failed). Every call in flight on that connection rejects with it; none is left hanging.
+ */
+export class ManagerUnavailableError extends brandedClass('SPINDLE_ERR_MANAGER_UNAVAILABLE') {
+  constructor(message = 'The manager is not reachable', options?: ErrorOptions) {
+    super('SPINDLE_ERR_MANAGER_UNAVAILABLE', message, options);
+  }
+}
+
+/** A manager refused a peer whose auth key did not match (or a client found the server's proof wrong). */
+export class AuthenticationError extends brandedClass('SPINDLE_ERR_AUTHENTICATION') {
+  constructor(message = 'Authentication with the manager failed', options?: ErrorOptions) {
+    super('SPINDLE_ERR_AUTHENTICATION', message, options);
+  }
+}
+
+/** A peer sent bytes that are not a valid frame of the manager protocol (malformed, oversized, out of order). */
+export class ProtocolError extends brandedClass('SPINDLE_ERR_PROTOCOL') {
+  constructor(message: string, options?: ErrorOptions) {
+    super('SPINDLE_ERR_PROTOCOL', message, options);
+  }
+}
+
+/**
+ * Spindle's native addon (POSIX shared memory and process-shared futexes) is not available: it did not build
+ * when the package was installed, or this platform has no POSIX shared memory. The message says why and how to
+ * rebuild it; everything that does not need the addon keeps working.
+ */
+export class NativeUnavailableError extends brandedClass('SPINDLE_ERR_NATIVE_UNAVAILABLE') {
+  constructor(message: string, options?: ErrorOptions) {
+    super('SPINDLE_ERR_NATIVE_UNAVAILABLE', message, options);
+  }
+}
+
+/** `new SharedMemory({ name })` found a block of that name already there (Python's `FileExistsError`). */
+export class SharedMemoryExistsError extends brandedClass('SPINDLE_ERR_SHARED_MEMORY_EXISTS') {
+  constructor(message: string, options?: ErrorOptions) {
+    super('SPINDLE_ERR_SHARED_MEMORY_EXISTS', message, options);
+  }
+}
+
+/** `SharedMemory.attach(name)` found no block of that name (Python's `FileNotFoundError`). */
+export class SharedMemoryNotFoundError extends brandedClass('SPINDLE_ERR_SHARED_MEMORY_NOT_FOUND') {
+  constructor(message: string, options?: ErrorOptions) {
+    super('SPINDLE_ERR_SHARED_MEMORY_NOT_FOUND', message, options);
   }
 }
