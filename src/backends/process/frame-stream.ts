@@ -15,7 +15,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { NotPlain, Reader, Writer } from '../common/codec.ts';
 import type { Frame } from '../common/protocol.ts';
-import { packSharedFrame, readFrame, unpackSharedFrame, writeFrame } from '../common/protocol.ts';
+import { packSharedFrame, readFrame, writeFrame } from '../common/protocol.ts';
 
 export const KIND_COMPACT = 0;
 export const KIND_V8 = 1;
@@ -161,9 +161,8 @@ export class FrameDecoder<M = never> {
           throw corrupt(`a frame of ${bodyEnd - bodyStart} bytes decoded short or long`);
         this.#onMessage(frame);
       } else if (kind === KIND_V8) {
-        this.#onMessage(
-          unpackSharedFrame(deserialize(bytes.subarray(bodyStart, bodyEnd)) as Frame) as Frame | M,
-        );
+        // Shared objects inside stay in wire form: the receiver revives them once their kinds are loaded.
+        this.#onMessage(deserialize(bytes.subarray(bodyStart, bodyEnd)) as Frame | M);
       } else {
         throw corrupt(`unknown frame kind ${String(kind)}`);
       }

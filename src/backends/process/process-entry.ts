@@ -20,7 +20,7 @@ import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { UnserializableError } from '../../errors.ts';
 import { markWorkerProcess } from '../../core/may-block.ts';
-import type { RunFrame } from '../common/protocol.ts';
+import type { Frame, RunFrame } from '../common/protocol.ts';
 import {
   FRAME_CANCEL,
   FRAME_DEFINE,
@@ -29,7 +29,9 @@ import {
   FRAME_RESULT,
   FRAME_RUN,
   FRAME_SKIPPED,
+  unpackSharedFrame,
 } from '../common/protocol.ts';
+import { loadKindsFor } from '../common/shared-kinds.ts';
 import { encodeError } from '../common/remote-error.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import { WorkerRuntime } from '../common/worker-runtime.ts';
@@ -162,7 +164,50 @@ const runtime = new WorkerRuntime(
   },
 );
 
-const decoder = new FrameDecoder((frame) => {
+/** While the modules of shared-object kinds load (see shared-kinds.ts), every frame waits here, in order. */
+const held: Frame[] = [];
+let loadingKinds: Promise<void> | undefined;
+
+function accept(frame: Frame): void {
+  if (loadingKinds !== undefined) {
+    held.push(frame);
+    return;
+  }
+  if (frame.type === FRAME_RUN && frame.shared === true) {
+    const loading = loadKindsFor(frame);
+    if (loading !== undefined) {
+      held.push(frame);
+      loadingKinds = loading.then(releaseHeld, releaseHeld); // a load that fails is reported by unpacking
+      return;
+    }
+    let ready: Frame;
+    try {
+      ready = unpackSharedFrame(frame);
+    } catch (error) {
+      sink.result(frame.id, false, 0, encodeError(error)); // that one job fails; the worker carries on
+      return;
+    }
+    runtime.enqueue(ready as RunFrame);
+    return;
+  }
+  onFrame(frame);
+}
+
+function releaseHeld(): void {
+  loadingKinds = undefined;
+  draining = true;
+  try {
+    for (const frame of held.splice(0)) accept(frame);
+    runtime.pump();
+  } finally {
+    draining = false;
+  }
+  settle();
+}
+
+const decoder = new FrameDecoder(accept);
+
+function onFrame(frame: Frame): void {
   switch (frame.type) {
     case FRAME_RUN:
       runtime.enqueue(frame);
@@ -179,7 +224,7 @@ const decoder = new FrameDecoder((frame) => {
     default:
       return;
   }
-});
+}
 
 process.on('uncaughtException', (error) => {
   try {

@@ -24,7 +24,7 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TransferItem } from '../../core/call-options.ts';
 import type { WorkerExit } from '../../errors.ts';
-import type { Frame } from '../common/protocol.ts';
+import type { Frame, ResultFrame } from '../common/protocol.ts';
 import {
   FRAME_CANCEL,
   FRAME_DEFINE,
@@ -34,9 +34,10 @@ import {
   FRAME_RUN,
   FRAME_SKIPPED,
   NO_SLOT,
+  unpackSharedFrame,
 } from '../common/protocol.ts';
 import type { EncodedError } from '../common/remote-error.ts';
-import { decodeError } from '../common/remote-error.ts';
+import { decodeError, encodeError } from '../common/remote-error.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';
@@ -261,11 +262,13 @@ export class ProcessWorker implements WorkerHandle {
 
   #onMessage(message: Frame | ProcessMessage): void {
     switch (message.type) {
-      case FRAME_RESULT:
+      case FRAME_RESULT: {
         this.#backlog.remove(message.id);
         if (!this.#inFlight.delete(message.id)) this.#withdrawn.delete(message.id);
-        this.#events.result(this, message.id, message.ok, message.runMicros, message.value);
+        const { ok, value } = reviveResult(message);
+        this.#events.result(this, message.id, ok, message.runMicros, value);
         return;
+      }
       case FRAME_SKIPPED:
         this.#withdrawn.delete(message.id);
         this.#backlog.remove(message.id);
@@ -322,5 +325,19 @@ export class ProcessWorker implements WorkerHandle {
     this.#jobs?.destroy();
     const report: WorkerExit = this.#error === undefined ? { ...exit } : { ...exit, error: this.#error };
     this.#events.exit(this, report);
+  }
+}
+
+/**
+ * A result's shared objects (a SharedMemory block a task made, a manager proxy, ...) revived. The parent has
+ * every kind loaded (it imported the library), so this is synchronous; a value that still cannot be revived
+ * fails that one job with the reason.
+ */
+function reviveResult(frame: ResultFrame): { ok: boolean; value: unknown } {
+  if (frame.shared !== true) return frame;
+  try {
+    return unpackSharedFrame(frame);
+  } catch (error) {
+    return { ok: false, value: encodeError(error) };
   }
 }
