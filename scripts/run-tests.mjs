@@ -1,7 +1,7 @@
 // Runs every test/**/*.test.ts file with Node's own test runner, TypeScript loaded through tsx.
 // Node 20's `--test` does not expand globs, so the files are listed here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -36,6 +36,13 @@ function run(list, concurrency) {
   return result.status ?? 1;
 }
 
+// Shared-memory blocks (SharedMemory, ProcessLock) the suite leaves behind in /dev/shm are a failure of the
+// suite: every test must unlink what it made, and the library must unlink on normal exit.
+const SHM = '/dev/shm';
+const shmBlocks = () =>
+  existsSync(SHM) ? readdirSync(SHM).filter((name) => name.startsWith('spindle-')) : [];
+const shmBefore = new Set(shmBlocks());
+
 const shared = run(
   files.filter((file) => !MEASURING.includes(file)),
   2,
@@ -44,4 +51,9 @@ const alone = run(
   files.filter((file) => MEASURING.includes(file)),
   1,
 );
-process.exit(shared !== 0 ? shared : alone);
+const leftBehind = shmBlocks().filter((name) => !shmBefore.has(name));
+if (leftBehind.length > 0)
+  console.error(
+    `\nnot ok: the suite left ${leftBehind.length} shared-memory block(s) in ${SHM}: ${leftBehind.join(', ')}`,
+  );
+process.exit(shared !== 0 ? shared : alone !== 0 ? alone : leftBehind.length > 0 ? 1 : 0);
