@@ -24,6 +24,9 @@ await build({
     index: 'src/index.ts',
     'thread-entry': 'src/backends/thread/thread-entry.ts',
     'process-entry': 'src/backends/process/process-entry.ts',
+    // A manager's server process, and the helper thread that lets workers make blocking calls to a manager.
+    'manager-server': 'src/manager/server-entry.ts',
+    'manager-bridge': 'src/manager/bridge-entry.ts',
     // The `spindle` binary. The advisor's probe and built-in workloads are tasks, which workers import by
     // module URL: as entries of their own they land in chunks with no side effects, never inside cli.js
     // (whose import would run the CLI in every worker).

@@ -59,6 +59,34 @@ export { Value } from './shared/value.ts';
 export type { ValueType, ValueOptions } from './shared/value.ts';
 export type { ElementType, ElementOf, TypedArrayOf } from './shared/element-types.ts';
 
+// Sharing between processes: a manager of shared objects, and its proxies
+export { Manager } from './manager/manager.ts';
+export type {
+  ManagerStartOptions,
+  ManagerConnectOptions,
+  ManagedBarrierOptions,
+  ManagedQueueOptions,
+  ManagedPipeOptions,
+} from './manager/manager.ts';
+export type { ManagerAddress } from './manager/types.ts';
+export type { ListenAddress } from './manager/server.ts';
+export { ManagedProxy } from './manager/proxies/managed-proxy.ts';
+export { DictProxy } from './manager/proxies/dict.ts';
+export type { DictKey, DictEntries } from './manager/proxies/dict.ts';
+export { ListProxy } from './manager/proxies/list.ts';
+export { NamespaceProxy } from './manager/proxies/namespace.ts';
+export { ValueProxy } from './manager/proxies/value.ts';
+export { LockProxy } from './manager/proxies/lock.ts';
+export { RLockProxy } from './manager/proxies/rlock.ts';
+export { SemaphoreProxy, BoundedSemaphoreProxy } from './manager/proxies/semaphore.ts';
+export { ConditionProxy } from './manager/proxies/condition.ts';
+export { EventProxy } from './manager/proxies/event.ts';
+export { BarrierProxy } from './manager/proxies/barrier.ts';
+export { QueueProxy } from './manager/proxies/queue.ts';
+export { JoinableQueueProxy } from './manager/proxies/joinable-queue.ts';
+export { ConnectionProxy } from './manager/proxies/pipe.ts';
+export type { ProxyGuard } from './manager/proxies/guard.ts';
+
 // Errors
 export { registerErrorClass } from './backends/common/remote-error.ts';
 export * from './errors.ts';
