@@ -4,7 +4,7 @@
 // which is how the examples time the serial baseline.
 import { threadId } from 'node:worker_threads';
 import { task } from '../../src/index.ts';
-import type { Lock } from '../../src/index.ts';
+import type { ListProxy, Lock, QueueProxy } from '../../src/index.ts';
 
 /** Blocks this worker like Python's `time.sleep` (fine in a worker; never on the main thread). */
 function sleepBlocking(ms: number): void {
@@ -90,3 +90,14 @@ export const applyFilters = task(
 
 // hybrid-server.ts: the CPU-heavy part of a request, counted by trial division (the demo's task).
 export { countPrimes } from '../demo-tasks.ts';
+
+// manager-list.ts: each process appends to the manager's shared list (`shared_list.append(...)`).
+export const appendSquare = task(import.meta.url, (shared: ListProxy<number>, n: number) => {
+  shared.append(n * n); // blocking: a round trip to the manager's process, fine in a worker
+});
+
+// queue-to-processes.ts: the seed's `worker(queue)`: take one message and say so.
+export const receiveOne = task(import.meta.url, (queue: QueueProxy<string>) => {
+  const message = queue.get();
+  return `Received message: ${message}`;
+});
