@@ -59,6 +59,15 @@ export { Value } from './shared/value.ts';
 export type { ValueType, ValueOptions } from './shared/value.ts';
 export type { ElementType, ElementOf, TypedArrayOf } from './shared/element-types.ts';
 
+// Sharing between processes: named shared memory, and locks that live in it (the native addon)
+export { SharedMemory } from './shm/shared-memory.ts';
+export type { SharedMemoryOptions } from './shm/shared-memory.ts';
+export { ProcessLock } from './shm/process-lock.ts';
+export type { ProcessLockOptions } from './shm/process-lock.ts';
+export { ProcessSemaphore, ProcessBoundedSemaphore } from './shm/process-semaphore.ts';
+export type { ProcessSemaphoreOptions } from './shm/process-semaphore.ts';
+export type { PlacementOptions } from './shm/placement.ts';
+
 // Sharing between processes: a manager of shared objects, and its proxies
 export { Manager } from './manager/manager.ts';
 export type {

@@ -1,0 +1,74 @@
+// The native addon loads lazily; without it only SharedMemory, ProcessLock and ProcessSemaphore fail, with
+// NativeUnavailableError saying why and how to rebuild, and the rest of Spindle works.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { ADDON_PATH_ENV } from '../../src/shm/native.ts';
+import { runChild } from './child.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'spindle-native-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A child whose addon is `addon`: it uses the library, then each native class, printing JSON of what happened. */
+const script = `
+  import { Lock, NativeUnavailableError, ThreadPoolExecutor } from './src/index.ts';
+  import { SharedMemory } from './src/shm/shared-memory.ts';
+  import { ProcessLock } from './src/shm/process-lock.ts';
+  import { ProcessSemaphore } from './src/shm/process-semaphore.ts';
+  import { square } from './test/fixtures/pool-tasks.ts';
+  const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+  const lock = new Lock();
+  const rest = { squared: await pool.submit(square, 7), locked: lock.acquire({ blocking: false }) };
+  await pool.shutdown();
+  const tries = {
+    create: () => new SharedMemory({ size: 8 }),
+    attach: () => SharedMemory.attach('spindle-anything'),
+    lock: () => new ProcessLock(),
+    semaphore: () => new ProcessSemaphore(1),
+  };
+  const errors = {};
+  for (const [what, call] of Object.entries(tries)) {
+    try { call(); errors[what] = 'no error'; }
+    catch (e) { errors[what] = { native: e instanceof NativeUnavailableError, code: e.code, message: e.message, cause: e.cause?.message }; }
+  }
+  console.log(JSON.stringify({ rest, errors }));
+`;
+
+interface Outcome {
+  readonly rest: { squared: number; locked: boolean };
+  readonly errors: Record<string, { native: boolean; code: string; message: string; cause?: string }>;
+}
+
+async function withAddon(addon: string): Promise<Outcome> {
+  const child = await runChild(script, { [ADDON_PATH_ENV]: addon });
+  assert.equal(child.code, 0, child.stderr);
+  return JSON.parse(child.stdout) as Outcome;
+}
+
+describe('without the native addon', () => {
+  test('a missing addon: the library imports and runs; the native classes throw NativeUnavailableError saying why and how to rebuild', async () => {
+    const missing = join(dir, 'nowhere', 'spindle_shm.node');
+    const { rest, errors } = await withAddon(missing);
+    assert.deepEqual(rest, { squared: 49, locked: true });
+    for (const what of ['create', 'attach', 'lock', 'semaphore']) {
+      const error = errors[what]!;
+      assert.equal(error.native, true, `${what}: ${JSON.stringify(error)}`);
+      assert.equal(error.code, 'SPINDLE_ERR_NATIVE_UNAVAILABLE');
+      assert.ok(error.message.includes(`${missing} does not exist`), error.message);
+      assert.match(error.message, /npm rebuild spindle/);
+    }
+  });
+
+  test('an addon that fails to load: the message carries the loader’s error, and the error its cause', async () => {
+    const broken = join(dir, 'broken.node');
+    writeFileSync(broken, 'not a shared object');
+    const { rest, errors } = await withAddon(broken);
+    assert.deepEqual(rest, { squared: 49, locked: true });
+    const error = errors.create!;
+    assert.equal(error.native, true);
+    assert.match(error.message, /loading .*broken\.node failed: .*(invalid ELF header|too short)/);
+    assert.match(error.cause ?? '', /invalid ELF header|too short/);
+  });
+});
