@@ -8,6 +8,7 @@
  */
 import { loadLibrary } from './cases/index.ts';
 import * as scenarios from './scenarios.ts';
+import { measureSharing, SHARING_SCENARIOS } from './sharing-scenarios.ts';
 import { measureSync, SYNC_SCENARIOS } from './sync-scenarios.ts';
 import type { CaseResult, CaseSpec, PoolLibrary } from './types.ts';
 import { NotAvailableError, RESULT_PREFIX } from './types.ts';
@@ -24,8 +25,10 @@ async function measure(spec: CaseSpec): Promise<CaseResult> {
   const { library: name, mode, scenario, params } = spec;
   if (name === 'serial') return { status: 'ok', values: scenarios.serial(params) };
   if (SYNC_SCENARIOS.has(spec.scenario)) return { status: 'ok', values: await measureSync(spec) };
+  if (SHARING_SCENARIOS.has(spec.scenario)) return { status: 'ok', values: await measureSharing(spec) };
   if (name === 'atomics' || name === 'messageport' || name === 'messageport-rounds')
     throw new Error(`${name} runs only scenarios 7–9`);
+  if (name === 'python' || name === 'copy') throw new Error(`${name} runs only scenarios 10–11`);
   const library = await loadLibrary(name, mode);
   if (library.kind === 'async') {
     const limiter = open((await library.load(params)).create());

@@ -169,6 +169,35 @@ export const SCENARIOS: readonly Scenario[] = [
     samples: 3,
     timeoutMs: 60_000,
   },
+  {
+    id: 'manager',
+    title: '10. Manager round trips',
+    describe: (p) =>
+      `${count(p.managerCalls)} sequential reads of a managed value (after ${count(p.managerWarmup)} warm-up reads), each a round trip to the manager's server process: from the main thread (\`await value.getAsync()\`) and from a process worker (blocking \`value.get()\`). The peer is Python's \`multiprocessing.Manager\` (\`manager.Value('i', 0).value\`), the tool the seeds use, run by python3 on the same machine in the same run.`,
+    rows: [
+      { library: 'spindle', mode: 'process' },
+      { library: 'python', mode: 'process' },
+    ],
+    metrics: [
+      { key: 'mainCallsPerSec', label: 'calls/s, main', better: 'higher', digits: 0, ratio: true },
+      { key: 'workerCallsPerSec', label: 'calls/s, in a worker', better: 'higher', digits: 0, ratio: true },
+    ],
+    samples: 3,
+    timeoutMs: 120_000,
+  },
+  {
+    id: 'shm-handoff',
+    title: '11. Handing 64 MiB to a process worker',
+    describe: (p) =>
+      `A warm process worker is handed a ${p.handoffBytes / 2 ** 20} MiB \`Float64Array\` and reads its first and last element; the median of 5 hand-offs, from submit to result. Spindle's \`SharedMemory\` passes the block by name (the worker maps the same pages) against copying the array as an ordinary task argument (serialised down the worker's socket).`,
+    rows: [
+      { library: 'spindle', mode: 'process' },
+      { library: 'copy', mode: 'process' },
+    ],
+    metrics: [{ key: 'ms', label: 'ms per hand-off', better: 'lower', digits: 2, ratio: true }],
+    samples: 3,
+    timeoutMs: 120_000,
+  },
 ];
 
 export const FULL_PARAMS: Params = {
@@ -187,6 +216,9 @@ export const FULL_PARAMS: Params = {
   lockIterations: 5_000_000,
   contendIterations: 500_000,
   queueItems: 500_000,
+  managerCalls: 20_000,
+  managerWarmup: 1_000,
+  handoffBytes: 64 * 2 ** 20,
 };
 
 /** `--quick`: a smoke run of the harness, about a tenth of the work; its figures are not for publishing. */
@@ -202,4 +234,6 @@ export const QUICK_PARAMS: Params = {
   lockIterations: 500_000,
   contendIterations: 50_000,
   queueItems: 50_000,
+  managerCalls: 2_000,
+  managerWarmup: 200,
 };

@@ -47,6 +47,8 @@ const LIBRARY_LABEL: Record<string, string> = {
   atomics: 'bare Atomics lock',
   messageport: 'MessagePort, stream',
   'messageport-rounds': 'MessagePort, round trips',
+  python: 'Python multiprocessing.Manager',
+  copy: 'copied as an argument',
 };
 
 interface Best {

@@ -43,6 +43,24 @@ export interface SpindlePoolOptions {
   readonly minWorkers: number;
 }
 
+/** Scenario 10: a managed value, read from the main thread (async) and from a worker (blocking). */
+export interface SpindleValueProxy {
+  get(): unknown;
+  getAsync(): Promise<unknown>;
+}
+
+export interface SpindleManager {
+  value(initial: number): Promise<SpindleValueProxy>;
+  shutdown(): Promise<void>;
+}
+
+/** Scenario 11: a block of shared memory handed to a process worker by name. */
+export interface SpindleSharedMemory {
+  readonly buffer: SharedArrayBuffer;
+  close(): void;
+  unlink(): void;
+}
+
 interface SpindleModule {
   readonly task?: <A extends readonly unknown[], R>(
     moduleUrl: string,
@@ -53,6 +71,8 @@ interface SpindleModule {
   readonly AsyncExecutor?: new (options: { readonly maxConcurrency: number }) => SpindleAsyncExecutor;
   readonly Lock?: new () => SpindleLock;
   readonly Queue?: new <T>() => SpindleQueue<T>;
+  readonly Manager?: { start(): Promise<SpindleManager> } & (abstract new () => unknown);
+  readonly SharedMemory?: new (options: { readonly size: number }) => SpindleSharedMemory;
 }
 
 const specifier: string = 'spindle';

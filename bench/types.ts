@@ -12,7 +12,9 @@ export type LibraryName =
   | 'serial'
   | 'atomics'
   | 'messageport'
-  | 'messageport-rounds';
+  | 'messageport-rounds'
+  | 'python'
+  | 'copy';
 
 /** One measurement a case process makes. `serial` is the single-thread baseline of scenario 3. */
 export type ScenarioId =
@@ -26,7 +28,9 @@ export type ScenarioId =
   | 'async'
   | 'lock'
   | 'lock-contended'
-  | 'queue';
+  | 'queue'
+  | 'manager'
+  | 'shm-handoff';
 
 /** Counts for every scenario, fixed by the orchestrator (scaled down by `--quick`). */
 export interface Params {
@@ -45,6 +49,9 @@ export interface Params {
   readonly lockIterations: number;
   readonly contendIterations: number;
   readonly queueItems: number;
+  readonly managerCalls: number;
+  readonly managerWarmup: number;
+  readonly handoffBytes: number;
 }
 
 /** What the orchestrator asks one case process to do (passed as JSON in argv). */

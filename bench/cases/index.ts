@@ -1,10 +1,10 @@
 /** Library name → its adapter module, imported lazily so a case process loads only the library it measures. */
 import type { Library, LibraryName, Mode } from '../types.ts';
 
-/** The libraries with an adapter: the baselines of scenarios 3 and 7–9 are measured without one. */
+/** The libraries with an adapter: the baselines of scenarios 3 and 7–11 are measured without one. */
 export type AdaptedLibrary = Exclude<
   LibraryName,
-  'serial' | 'atomics' | 'messageport' | 'messageport-rounds'
+  'serial' | 'atomics' | 'messageport' | 'messageport-rounds' | 'python' | 'copy'
 >;
 
 export async function loadLibrary(name: AdaptedLibrary, mode: Mode): Promise<Library> {
