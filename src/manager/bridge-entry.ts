@@ -12,7 +12,7 @@
 import { workerData } from 'node:worker_threads';
 import { authkeyBytes } from './auth.ts';
 import type { BridgeFailedMessage, BridgeWorkerData } from './bridge-protocol.ts';
-import { CLOSE_MESSAGE, CONNECTING, DEAD, OPEN, SEQ, STATE } from './bridge-protocol.ts';
+import { CLOSE_MESSAGE, CONNECTING, DEAD, OPEN, OPEN_MESSAGE, SEQ, STATE } from './bridge-protocol.ts';
 import type { Failure } from './call-table.ts';
 import { ClientSocket } from './client-socket.ts';
 
@@ -46,7 +46,11 @@ process.on('uncaughtException', (error) => {
 
 Atomics.store(flags, STATE, CONNECTING);
 const socket = new ClientSocket(endpoint, authkeyBytes(endpoint.authkey), options, {
-  open: () => Atomics.store(flags, STATE, OPEN),
+  open: () => {
+    Atomics.store(flags, STATE, OPEN);
+    port.postMessage(OPEN_MESSAGE);
+    wake();
+  },
   data: (chunk) => {
     // A copy in a buffer of its own: socket chunks may share memory that must not be transferred away.
     const bytes = new Uint8Array(chunk);

@@ -29,6 +29,9 @@ export interface BridgeWorkerData {
   readonly port: MessagePort;
 }
 
+/** Helper → caller, once, first: the connection is authenticated. */
+export const OPEN_MESSAGE = 'open';
+
 /** Helper → caller: bytes from the server (a Uint8Array, transferred), or this, once, as the last message. */
 export interface BridgeFailedMessage {
   readonly type: 'failed';

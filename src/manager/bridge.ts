@@ -20,9 +20,9 @@ import type { MessagePort } from 'node:worker_threads';
 import { assertMayBlock } from '../core/may-block.ts';
 import { tsxApiUrl } from '../backends/thread/typescript-loader.ts';
 import type { BridgeFailedMessage, BridgeWorkerData } from './bridge-protocol.ts';
-import { BOOTING, CLOSE_MESSAGE, DEAD, FLAG_COUNT, SEQ, STATE } from './bridge-protocol.ts';
+import { BOOTING, CLOSE_MESSAGE, DEAD, FLAG_COUNT, OPEN_MESSAGE, SEQ, STATE } from './bridge-protocol.ts';
 import type { Failure, Outcome } from './call-table.ts';
-import { CallTable, reviveSync } from './call-table.ts';
+import { CallTable, failureError, reviveSync } from './call-table.ts';
 import type { ConnectOptions, FilledConnectOptions } from './endpoint.ts';
 import { checkEndpoint, fillConnectOptions, formatAddress } from './endpoint.ts';
 import type { ChannelCallOptions, ManagerChannel, ManagerEndpoint } from './types.ts';
@@ -33,6 +33,8 @@ const entryUrl = new URL(
   import.meta.url,
 );
 
+/** How long a blocking call watches for its reply before it sleeps (see #waitUntil). */
+const SPIN_MS = 0.1;
 /** A blocked caller looks at the helper's state at least this often. */
 const SLICE_MS = 500;
 /** A helper that has not even begun to run by then is taken for dead (its start-up failed unseen). */
@@ -53,6 +55,10 @@ export class Bridge implements ManagerChannel {
   #port: MessagePort | undefined;
   #flags: Int32Array | undefined;
   #startedAt = 0;
+  #opened = false;
+  #busy = false;
+  /** Settles what ready() returned: with nothing once the helper is authenticated, with the error on failure. */
+  readonly #readyWaiters: ((error?: Error) => void)[] = [];
 
   /** @param onClosed called once, when the channel fails or is closed */
   constructor(endpoint: ManagerEndpoint, options?: ConnectOptions, onClosed?: () => void) {
@@ -63,7 +69,10 @@ export class Bridge implements ManagerChannel {
     this.#onClosed = onClosed;
     this.#table = new CallTable(
       (frame) => this.#post(frame),
-      (busy) => (busy ? this.#port?.ref() : this.#port?.unref()),
+      (busy) => {
+        this.#busy = busy;
+        this.#applyRef();
+      },
       this.#options.maxFrameBytes,
     );
   }
@@ -71,6 +80,21 @@ export class Bridge implements ManagerChannel {
   /** Whether the channel has failed or been closed; every call then fails at once. */
   get closed(): boolean {
     return this.#table.failure !== undefined;
+  }
+
+  /**
+   * Starts the helper if need be and resolves once it has connected and authenticated; rejects as a call would
+   * (AuthenticationError, ManagerUnavailableError). Calls need not wait for it.
+   */
+  ready(): Promise<void> {
+    this.#start();
+    const failure = this.#table.failure;
+    if (failure !== undefined) return Promise.reject(failureError(failure));
+    if (this.#opened) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#readyWaiters.push((error) => (error === undefined ? resolve() : reject(error)));
+      this.#applyRef();
+    });
   }
 
   call(
@@ -155,9 +179,9 @@ export class Bridge implements ManagerChannel {
       });
     });
     port1.on('message', (message: unknown) => this.#onMessage(message));
-    port1.unref();
     this.#worker = worker;
     this.#port = port1;
+    this.#applyRef();
     this.#flags = new Int32Array(flags);
     this.#startedAt = performance.now();
   }
@@ -191,6 +215,10 @@ export class Bridge implements ManagerChannel {
           message: `The thread connecting to the manager at ${this.#where} did not start within ${BOOT_LIMIT_MS} ms`,
         });
       } else {
+        // Most replies are back within a few tens of microseconds; sleeping and being woken costs about as much
+        // again (more on a virtual machine whose idle CPUs halt), so look briefly before going to sleep.
+        const spinUntil = performance.now() + SPIN_MS;
+        while (Atomics.load(flags, SEQ) === seen && performance.now() < spinUntil);
         Atomics.wait(flags, SEQ, seen, SLICE_MS);
       }
     }
@@ -220,14 +248,32 @@ export class Bridge implements ManagerChannel {
           cause: error,
         });
       }
+    } else if (message === OPEN_MESSAGE) {
+      this.#opened = true;
+      this.#settleReady();
     } else if ((message as BridgeFailedMessage | null)?.type === 'failed') {
       this.#fail((message as BridgeFailedMessage).failure);
     }
   }
 
+  #settleReady(error?: Error): void {
+    const waiters = this.#readyWaiters.splice(0);
+    for (const settle of waiters) settle(error);
+    this.#applyRef();
+  }
+
+  /** The port holds this thread open only while someone awaits it: an async call, or ready(). */
+  #applyRef(): void {
+    const port = this.#port;
+    if (port === undefined || this.#table.failure !== undefined) return;
+    if (this.#busy || this.#readyWaiters.length > 0) port.ref();
+    else port.unref();
+  }
+
   #fail(failure: Failure): void {
     if (this.#table.failure !== undefined) return;
     this.#table.fail(failure);
+    this.#settleReady(failureError(failure));
     const port = this.#port;
     if (port !== undefined) {
       port.postMessage(CLOSE_MESSAGE);

@@ -17,6 +17,7 @@ import { checkEndpoint, endpointKey } from './endpoint.ts';
 import type { ManagerChannel, ManagerEndpoint } from './types.ts';
 
 interface ClosableChannel extends ManagerChannel {
+  ready(): Promise<void>;
   close(): void;
 }
 
@@ -39,6 +40,17 @@ export function channelFor(endpoint: ManagerEndpoint): ManagerChannel {
     ? new Bridge(endpoint, undefined, forget)
     : new Connection(endpoint, undefined, forget);
   channels.set(key, channel);
+  return channel;
+}
+
+/**
+ * This thread's channel to the manager at `endpoint`, once it has connected and authenticated: for a Manager's
+ * `connect()`, so a wrong key or a missing manager is reported there rather than at the first call.
+ * @throws AuthenticationError when the key is wrong; ManagerUnavailableError when no manager answers
+ */
+export async function openChannel(endpoint: ManagerEndpoint): Promise<ManagerChannel> {
+  const channel = channelFor(endpoint) as ClosableChannel;
+  await channel.ready();
   return channel;
 }
 

@@ -146,7 +146,8 @@ export class ClientSocket {
       message = `Could not connect to the manager at ${this.where}: ${why ?? 'no answer'}`;
     else if (this.#state === 'handshake') {
       message = `The manager at ${this.where} closed the connection during the handshake: ${why ?? 'no reason given'}`;
-    } else message = `Lost the connection to the manager at ${this.where}: ${why ?? 'the manager closed the connection (it exited, or was shut down)'}`;
+    } else
+      message = `Lost the connection to the manager at ${this.where}: ${why ?? 'the manager closed the connection (it exited, or was shut down)'}`;
     return cause === undefined ? { kind: 'unavailable', message } : { kind: 'unavailable', message, cause };
   }
 

@@ -91,7 +91,12 @@ export class Connection implements ManagerChannel {
     }
   }
 
-  callSync(object: number, method: string): unknown {
+  callSync(
+    object: number,
+    method: string,
+    _args?: readonly unknown[],
+    _options?: { readonly timeout?: number },
+  ): unknown {
     assertMayBlock(`A blocking manager call (${method} on object ${object})`, 'the async form');
     throw new InvalidStateError(
       'A direct manager Connection cannot block the thread that owns its socket: use channelFor(endpoint), ' +

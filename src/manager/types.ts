@@ -60,12 +60,22 @@ export interface ChannelCallOptions {
 export interface ManagerChannel {
   readonly endpoint: ManagerEndpoint;
   /** Resolves with the method's value, or rejects with its error (Spindle errors arrive as their own class). */
-  call(object: number, method: string, args: readonly unknown[], options?: ChannelCallOptions): Promise<unknown>;
+  call(
+    object: number,
+    method: string,
+    args: readonly unknown[],
+    options?: ChannelCallOptions,
+  ): Promise<unknown>;
   /**
    * The same call, blocking this thread until the reply. Workers only: on the main thread it throws
    * BlockingCallError (see core/may-block.ts). A lost connection throws ManagerUnavailableError, never hangs.
    */
-  callSync(object: number, method: string, args: readonly unknown[], options?: { readonly timeout?: number }): unknown;
+  callSync(
+    object: number,
+    method: string,
+    args: readonly unknown[],
+    options?: { readonly timeout?: number },
+  ): unknown;
 }
 
 /** One connected peer, as the server sees it. */
