@@ -103,6 +103,8 @@ export class Manager implements AsyncDisposable {
   private constructor(endpoint: ManagerEndpoint, server: ServerProcess | undefined) {
     this.#endpoint = endpoint;
     this.#server = server;
+    const key = endpointKey(endpoint);
+    openManagers.set(key, (openManagers.get(key) ?? 0) + 1);
   }
 
   /**
@@ -117,7 +119,7 @@ export class Manager implements AsyncDisposable {
     try {
       await manager.#call('ping'); // proves this thread can reach and authenticate with it
     } catch (error) {
-      await server.stop();
+      await manager.shutdown();
       throw error;
     }
     return manager;
@@ -133,7 +135,12 @@ export class Manager implements AsyncDisposable {
         `Expected \`options\` to be an object with the manager's \`authkey\`, got ${describe(options)}`,
       );
     const manager = new Manager({ address, authkey: options.authkey }, undefined);
-    await manager.#call('ping');
+    try {
+      await manager.#call('ping');
+    } catch (error) {
+      await manager.shutdown();
+      throw error;
+    }
     return manager;
   }
 
@@ -259,14 +266,48 @@ export class Manager implements AsyncDisposable {
 
   /**
    * A started manager: stops its server (every proxy's calls then reject with ManagerUnavailableError). A
-   * connected one: closes this thread's connection. Idempotent.
+   * connected one: lets go of this thread's connection, which closes once no other Manager object of this
+   * thread uses the same server (proxies of the one share it). Idempotent.
    */
   async shutdown(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    closeChannels(this.#endpoint);
     this.#channel = undefined;
+    const key = endpointKey(this.#endpoint);
+    const users = (openManagers.get(key) ?? 1) - 1;
+    if (users > 0) openManagers.set(key, users);
+    else openManagers.delete(key);
+    if (users === 0 || this.#server !== undefined) closeChannels(this.#endpoint);
     if (this.#server !== undefined) await this.#server.stop();
+  }
+
+  /**
+   * Makes `proxy`'s object findable by `name`, so a program that connects later can
+   * {@link lookup} it (Python's `BaseManager.register`, for one object). Registering a name again for the
+   * same object is allowed; for another object it fails with InvalidStateError.
+   */
+  async register(name: string, proxy: ManagedProxy): Promise<void> {
+    await this.#call('register', name, this.#ownObject(proxy, 'proxy'));
+  }
+
+  /**
+   * The proxy of the object registered as `name` (by this program or another), or undefined if there is none.
+   * The type parameter states what you expect; the proxy is built for the object's real type.
+   * @example
+   * ```ts
+   * // server program: await manager.register('jobs', await manager.Queue());
+   * const jobs = await client.lookup<QueueProxy<string>>('jobs');
+   * ```
+   */
+  async lookup<P extends ManagedProxy = ManagedProxy>(name: string): Promise<P | undefined> {
+    const found = (await this.#call('lookup', name)) as { id: number; type: string } | null;
+    if (found === null) return undefined;
+    const Proxy = PROXY_CLASSES[found.type];
+    if (Proxy === undefined)
+      throw new InvalidStateError(
+        `The manager answered lookup(${JSON.stringify(name)}) with type ${found.type}`,
+      );
+    return new Proxy(this.#use(), found.id) as P;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -300,6 +341,30 @@ export class Manager implements AsyncDisposable {
     return id;
   }
 }
+
+/**
+ * How many Manager objects of this thread use each server (by endpoint): they share one channel, which closes
+ * when the last of them shuts down.
+ */
+const openManagers = new Map<string, number>();
+
+/** The proxy class of each type the host reports (lookup). */
+const PROXY_CLASSES: Readonly<Record<string, new (channel: ManagerChannel, id: number) => ManagedProxy>> = {
+  dict: DictProxy,
+  list: ListProxy,
+  namespace: NamespaceProxy,
+  value: ValueProxy,
+  Lock: LockProxy,
+  RLock: RLockProxy,
+  Semaphore: SemaphoreProxy,
+  BoundedSemaphore: BoundedSemaphoreProxy,
+  Condition: ConditionProxy,
+  Event: EventProxy,
+  Barrier: BarrierProxy,
+  Queue: QueueProxy,
+  JoinableQueue: JoinableQueueProxy,
+  Connection: ConnectionProxy,
+};
 
 function maxsizeArgs(options: ManagedQueueOptions): unknown[] {
   if (typeof options !== 'object' || options === null)

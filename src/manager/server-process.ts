@@ -76,7 +76,7 @@ export interface ServerProcess {
   /** What clients need to connect. */
   readonly endpoint: ManagerEndpoint;
   readonly pid: number;
-  /** Settles when the child exits, however it exits. */
+  /** Settles when the child exits, however it exits. Reading it keeps this process alive until then. */
   readonly exited: Promise<ServerProcessExit>;
   /**
    * Asks the server to close every session and exit; kills it if it has not within `timeout` ms
@@ -197,7 +197,11 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   return {
     endpoint,
     pid: child.pid!,
-    exited,
+    get exited() {
+      // Whoever awaits the exit must not see this process end first (the child is unref'd): hold it until then.
+      if (child.exitCode === null && child.signalCode === null) child.ref();
+      return exited;
+    },
     stop(stopOptions = {}) {
       const { timeout = DEFAULT_STOP_TIMEOUT_MS } = stopOptions;
       stopping ??= (async () => {

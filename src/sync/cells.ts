@@ -11,6 +11,10 @@ export function refuseProcess(target: ShareTarget, what: string): void {
   if (target === 'process')
     throw new Error(
       `a ${what} lives in memory shared by the threads of one process and cannot reach a child process; ` +
-        'use it with ThreadPoolExecutor or Thread',
+        'use it with ThreadPoolExecutor or Thread. Between processes, use a Manager ' +
+        `(\`await manager.${what}()\`)` +
+        (what === 'Lock' || what === 'Semaphore' || what === 'BoundedSemaphore'
+          ? ` or a Process${what} (shared memory)`
+          : ''),
     );
 }

@@ -4,11 +4,13 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import {
   AuthenticationError,
+  ConnectionProxy,
   InvalidArgumentError,
   InvalidStateError,
   Manager,
   ManagerUnavailableError,
   ProcessPoolExecutor,
+  QueueProxy,
   ThreadPoolExecutor,
 } from '../../src/index.ts';
 import * as tasks from '../fixtures/manager-tasks.ts';
@@ -109,6 +111,30 @@ describe('Manager on TCP', () => {
     assert.deepEqual(await list.toArrayAsync(), [1, 2]);
     await assert.rejects(Manager.connect(address, { authkey: 'b2'.repeat(16) }), AuthenticationError);
     assert.equal(await shared.getAsync('answer'), 42, 'the server kept serving');
+  });
+
+  test('named objects: one program registers, another connects and looks them up', async () => {
+    await using server = await Manager.start({ address: { port: 0 }, authkey });
+    const jobs = await server.Queue<string>();
+    await server.register('jobs', jobs);
+    await server.register('jobs', jobs); // the same object again: allowed
+    await assert.rejects(server.register('jobs', await server.Queue()), InvalidStateError);
+    await assert.rejects(server.register('', jobs), InvalidArgumentError);
+
+    const client = await Manager.connect(server.address, { authkey });
+    const found = await client.lookup<QueueProxy<string>>('jobs');
+    assert.ok(found instanceof QueueProxy);
+    await found.putAsync('from the client');
+    assert.equal(await jobs.getAsync(), 'from the client');
+    assert.equal(await client.lookup('nothing'), undefined);
+    const pipeEnd = (await client.Pipe())[0];
+    await client.register('end', pipeEnd);
+    assert.ok((await server.lookup('end')) instanceof ConnectionProxy);
+
+    // The two Manager objects share this thread's connection: closing the client's must not cut the server's.
+    await client.shutdown();
+    await jobs.putAsync('still served');
+    assert.equal(await jobs.getAsync(), 'still served');
   });
 
   test('TCP without a key is refused before anything starts', async () => {

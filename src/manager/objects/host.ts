@@ -9,7 +9,7 @@
  * invocation's timeout), so the types' methods trust the invocation and check only their own arguments.
  * Nothing a peer sends can crash it: every bad request ends as a typed error sent back to that peer.
  */
-import { InvalidArgumentError } from '../../errors.ts';
+import { InvalidArgumentError, InvalidStateError } from '../../errors.ts';
 import { describe } from '../../sync/options.ts';
 import type { Invocation, ManagedType, ObjectHost, Session } from '../types.ts';
 import { MANAGER_OBJECT } from '../types.ts';
@@ -74,6 +74,7 @@ export function createObjectHost(): ObjectHost {
 
 class ManagedObjects implements ObjectHost {
   readonly #objects = new Map<number, Hosted>();
+  readonly #names = new Map<string, number>();
   readonly #closed = new WeakSet<Session>();
   readonly #context: CreateContext = {
     lookup: (id) => this.#objects.get(id),
@@ -107,12 +108,49 @@ class ManagedObjects implements ObjectHost {
 
   /** The manager's own methods. */
   #manager(method: string, args: readonly unknown[]): unknown {
-    // ping: a round trip that proves a client reached and authenticated with the server (Manager.start/connect).
-    if (method === 'ping') return 'pong';
-    if (method !== 'create')
-      throw new InvalidArgumentError(
-        `The manager has no method ${JSON.stringify(method)}; it has create and ping`,
+    switch (method) {
+      case 'create':
+        return this.#create(args);
+      case 'ping':
+        return 'pong'; // a round trip that proves a client reached and authenticated with the server
+      case 'register':
+        return this.#register(args);
+      case 'lookup':
+        return this.#lookup(args);
+      default:
+        throw new InvalidArgumentError(
+          `The manager has no method ${JSON.stringify(method)}; it has create, ping, register and lookup`,
+        );
+    }
+  }
+
+  /**
+   * `[name, id]`: makes the object findable by `name`, for programs that connect later (Python's
+   * `BaseManager.register`, for objects rather than types). The same name twice must mean the same object.
+   */
+  #register(args: readonly unknown[]): undefined {
+    const name = nameArg(args[0]);
+    const id = args[1];
+    if (typeof id !== 'number' || !this.#objects.has(id))
+      throw new InvalidArgumentError(`Expected the id of an object of this manager, got ${describe(id)}`);
+    const taken = this.#names.get(name);
+    if (taken !== undefined && taken !== id)
+      throw new InvalidStateError(
+        `The name ${JSON.stringify(name)} is already registered for another object`,
       );
+    this.#names.set(name, id);
+    return undefined;
+  }
+
+  /** `[name]`: the registered object's id and type, or null if nothing has that name. */
+  #lookup(args: readonly unknown[]): { id: number; type: string } | null {
+    const id = this.#names.get(nameArg(args[0]));
+    const object = id === undefined ? undefined : this.#objects.get(id);
+    return id === undefined || object === undefined ? null : { id, type: object.type };
+  }
+
+  /** `[type, ...constructorArgs]`: a new object's id (two ids for a Pipe). */
+  #create(args: readonly unknown[]): unknown {
     const [type, ...rest] = args;
     const create =
       typeof type === 'string' && Object.hasOwn(CREATORS, type) ? CREATORS[type as ManagedType] : undefined;
@@ -130,4 +168,14 @@ class ManagedObjects implements ObjectHost {
     this.#objects.set(id, object);
     return id;
   }
+}
+
+const MAX_NAME_LENGTH = 256;
+
+function nameArg(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH)
+    throw new InvalidArgumentError(
+      `Expected \`name\` to be a string of 1 to ${MAX_NAME_LENGTH} characters, got ${describe(name)}`,
+    );
+  return name;
 }

@@ -32,14 +32,14 @@ function checkAttributes(attributes: unknown): object {
  * stored as copies; an attribute never set reads as undefined.
  * @example
  * ```ts
- * const config = await manager.Namespace<{ version: number; name: string }>();
+ * const config = await manager.namespace<{ version: number; name: string }>();
  * await config.setAsync('version', 7);
  * // in a worker process:
  * config.get('version'); // 7
  * ```
  */
 export class NamespaceProxy<T extends object = Record<string, unknown>> extends ManagedProxy {
-  /** @internal Made by `manager.Namespace()`, or revived from a task argument. */
+  /** @internal Made by `manager.namespace()`, or revived from a task argument. */
   constructor(channel: ManagerChannel, id: number) {
     super(channel, id, 'namespace', 'namespace');
   }

@@ -28,7 +28,7 @@ function checkDelta(delta: unknown): number | bigint {
  * number (or bigint).
  * @example
  * ```ts
- * const done = await manager.Value(0);
+ * const done = await manager.value(0);
  * // in each worker process, per item:
  * done.add(1);
  * // main thread:
@@ -36,7 +36,7 @@ function checkDelta(delta: unknown): number | bigint {
  * ```
  */
 export class ValueProxy<T = unknown> extends ManagedProxy {
-  /** @internal Made by `manager.Value()`, or revived from a task argument. */
+  /** @internal Made by `manager.value()`, or revived from a task argument. */
   constructor(channel: ManagerChannel, id: number) {
     super(channel, id, 'value', 'value');
   }
