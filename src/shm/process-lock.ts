@@ -1,14 +1,13 @@
 /**
  * `ProcessLock`: Python's `multiprocessing.Lock`, a Lock (sync/lock.ts) that also works between processes,
  * over 8 bytes of POSIX shared memory (the ProcessMutex core, process-mutex.ts). It crosses to process and
- * thread workers as itself: pass it as a task argument.
+ * thread workers as itself: pass it as a task argument. Its methods are MutexLock's (sync/mutex-lock.ts),
+ * shared with Lock; this file places the mutex in shared memory and shares it.
  */
-import { assertMayBlock } from '../core/may-block.ts';
 import type { Shareable, ShareTarget, SharedWireForm } from '../core/shareable.ts';
 import { kShare, registerShareable } from '../core/shareable.ts';
-import { Guard, holdTimeout } from '../sync/guard.ts';
-import type { AcquireOptions, AsyncWaitOptions, HoldOptions } from '../sync/options.ts';
-import { acquireDeadline, asyncWait, holdDeadline, NO_WAIT } from '../sync/options.ts';
+import { callNames } from '../sync/call-names.ts';
+import { MutexLock } from '../sync/mutex-lock.ts';
 import type { Placement, PlacementOptions } from './placement.ts';
 import { place } from './placement.ts';
 import { PROCESS_MUTEX_BYTES, ProcessMutex } from './process-mutex.ts';
@@ -16,6 +15,7 @@ import type { SharedMemory, SharedMemoryState } from './shared-memory.ts';
 import { reviveSharedMemory } from './shared-memory.ts';
 
 const KIND = 'spindle.ProcessLock';
+const NAMES = callNames('ProcessLock');
 
 /** Options of `new ProcessLock()`. */
 export type ProcessLockOptions = PlacementOptions;
@@ -64,13 +64,12 @@ let adopted: Placement | undefined;
  * await Promise.all(Array.from({ length: 4 }, () => processes.submit(bump, shm, lock, 100_000)));
  * ```
  */
-export class ProcessLock implements Shareable {
+export class ProcessLock extends MutexLock implements Shareable {
   /** The bytes a ProcessLock occupies in its block (at a multiple of 8). */
   static readonly BYTES = PROCESS_MUTEX_BYTES;
 
   readonly #memory: SharedMemory;
   readonly #byteOffset: number;
-  readonly #mutex: ProcessMutex;
 
   /**
    * The lock at `byteOffset` of `memory`, or a new lock in a block of its own. Making one at a place where a
@@ -81,9 +80,9 @@ export class ProcessLock implements Shareable {
   constructor(options?: ProcessLockOptions) {
     const placement = adopted ?? place(options, ProcessLock.BYTES, 'ProcessLock');
     adopted = undefined;
+    super(new ProcessMutex(placement.memory.buffer, placement.byteOffset, 'ProcessLock'), NAMES);
     this.#memory = placement.memory;
     this.#byteOffset = placement.byteOffset;
-    this.#mutex = new ProcessMutex(placement.memory.buffer, placement.byteOffset, 'ProcessLock');
   }
 
   /** The block the lock lives in. */
@@ -94,106 +93,6 @@ export class ProcessLock implements Shareable {
   /** Where in {@link memory} the lock lives, in bytes. */
   get byteOffset(): number {
     return this.#byteOffset;
-  }
-
-  /**
-   * Acquires the lock, blocking this thread (a worker thread or process) until it is free. Returns true if
-   * acquired, false if `blocking` was false or `timeout` ran out first.
-   *
-   * Caveats: on the main thread only the forms that never wait are allowed (`{ blocking: false }`,
-   * `{ timeout: 0 }`); anything else throws BlockingCallError naming `acquireAsync()`. Not re-entrant.
-   * Throws LockAbandonedError if the holder died (see the class).
-   * @example
-   * ```ts
-   * if (lock.acquire({ timeout: 500 })) {
-   *   try { update(); } finally { lock.release(); }
-   * }
-   * ```
-   */
-  acquire(options?: AcquireOptions): boolean {
-    const deadline = acquireDeadline(options);
-    if (deadline === NO_WAIT) return this.#mutex.tryLock();
-    assertMayBlock('ProcessLock.acquire()', 'await lock.acquireAsync()');
-    return this.#mutex.lock(deadline);
-  }
-
-  /**
-   * Acquires the lock without blocking the thread: the event loop runs while it waits. Resolves to true once
-   * acquired, false if `timeout` ran out; rejects with `signal.reason` if `signal` aborts (the lock is then not
-   * taken). Allowed on every thread.
-   * @example
-   * ```ts
-   * if (await lock.acquireAsync({ timeout: 1_000 })) {
-   *   try { update(); } finally { lock.release(); }
-   * }
-   * ```
-   */
-  acquireAsync(options?: AsyncWaitOptions): Promise<boolean> {
-    const { deadline, signal } = asyncWait(options);
-    return this.#mutex.lockAsync(deadline, signal);
-  }
-
-  /**
-   * Releases the lock. As in Python, any thread or process may release it, not only the one that acquired it.
-   * Throws InvalidStateError if it is not locked, LockAbandonedError if it was abandoned.
-   */
-  release(): void {
-    this.#mutex.unlock();
-  }
-
-  /** True if someone holds the lock (or it was abandoned). A snapshot: it may change at once. */
-  locked(): boolean {
-    return this.#mutex.locked;
-  }
-
-  /**
-   * Acquires the lock (blocking, like `acquire()`) and returns a guard that releases it at the end of a
-   * `using` scope. Throws TimeoutError if `timeout` runs out first, BlockingCallError on the main thread
-   * (unless `timeout: 0`).
-   * @example
-   * ```ts
-   * {
-   *   using _ = lock.hold({ timeout: 1_000 });
-   *   counter[0]++;
-   * } // released here
-   * ```
-   */
-  hold(options?: HoldOptions): Guard {
-    const deadline = holdDeadline(options);
-    if (deadline === NO_WAIT) {
-      if (!this.#mutex.tryLock()) throw holdTimeout('ProcessLock', 0);
-    } else {
-      assertMayBlock('ProcessLock.hold()', 'await using _ = await lock.holdAsync()');
-      if (!this.#mutex.lock(deadline)) throw holdTimeout('ProcessLock', options?.timeout);
-    }
-    return new Guard(this);
-  }
-
-  /**
-   * The async form of {@link hold}: resolves to a guard for `await using`, rejects with TimeoutError if
-   * `timeout` runs out, with `signal.reason` on abort.
-   * @example
-   * ```ts
-   * {
-   *   await using _ = await lock.holdAsync({ timeout: 1_000 });
-   *   counter[0]++;
-   * }
-   * ```
-   */
-  holdAsync(options?: AsyncWaitOptions): Promise<Guard> {
-    const { deadline, signal } = asyncWait(options);
-    return this.#mutex.lockAsync(deadline, signal).then((acquired) => {
-      if (!acquired) throw holdTimeout('ProcessLock', options?.timeout);
-      return new Guard(this);
-    });
-  }
-
-  /**
-   * Makes an abandoned lock usable again (unlocked), once the program has checked or repaired the data it
-   * guards. Returns true if it was abandoned, false (changing nothing) otherwise.
-   */
-  recover(): boolean {
-    return this.#mutex.recover();
   }
 
   /** @internal How the lock crosses to a worker: its block (by name, for a process) and its offset. */

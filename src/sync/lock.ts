@@ -1,17 +1,17 @@
 /**
- * `Lock`: Python's `threading.Lock` for the main thread and any number of worker threads, over two cells of
+ * `Lock`: Python's `threading.Lock` for the main thread and any number of worker threads, over one cell of
  * shared memory (the Mutex core, mutex.ts). It crosses to a thread worker as itself: pass it as a task argument.
+ * Its methods are MutexLock's (mutex-lock.ts), shared with ProcessLock; this file places the mutex and shares it.
  */
-import { assertMayBlock } from '../core/may-block.ts';
 import type { Shareable, ShareTarget, SharedWireForm } from '../core/shareable.ts';
 import { kShare, registerShareable } from '../core/shareable.ts';
+import { callNames } from './call-names.ts';
 import { allocateCells, refuseProcess } from './cells.ts';
-import { Guard, holdTimeout } from './guard.ts';
 import { Mutex, MUTEX_CELLS } from './mutex.ts';
-import type { AcquireOptions, AsyncWaitOptions, HoldOptions } from './options.ts';
-import { acquireDeadline, asyncWait, holdDeadline, NO_WAIT } from './options.ts';
+import { MutexLock } from './mutex-lock.ts';
 
 const KIND = 'spindle.Lock';
+const NAMES = callNames('Lock');
 
 /** Memory a revived Lock adopts instead of allocating (set just around `new Lock()` in {@link reviveLock}). */
 let adopted: Int32Array | undefined;
@@ -48,123 +48,22 @@ let mutexOf: (lock: Lock) => Mutex;
  * await Promise.all(Array.from({ length: 10 }, () => pool.submit(bump, counter, lock, 100_000)));
  * ```
  */
-export class Lock implements Shareable {
+export class Lock extends MutexLock implements Shareable {
   readonly #cells: Int32Array;
   readonly #mutex: Mutex;
 
   /** A new, unlocked lock. Any thread may create one. */
   constructor() {
-    this.#cells = adopted ?? allocateCells(MUTEX_CELLS);
+    const cells = adopted ?? allocateCells(MUTEX_CELLS);
     adopted = undefined;
-    this.#mutex = new Mutex(this.#cells, 0, 'Lock');
+    const mutex = new Mutex(cells, 0, 'Lock');
+    super(mutex, NAMES);
+    this.#cells = cells;
+    this.#mutex = mutex;
   }
 
   static {
     mutexOf = (lock) => lock.#mutex;
-  }
-
-  /**
-   * Acquires the lock, blocking this worker thread until it is free (Python's `acquire(blocking, timeout)`).
-   * Returns true if acquired, false if `blocking` was false or `timeout` ran out first. Does not allocate.
-   *
-   * Caveats: on the main thread only the forms that never wait are allowed (`{ blocking: false }`,
-   * `{ timeout: 0 }`); anything else throws BlockingCallError naming `acquireAsync()`. Not re-entrant: a
-   * thread that acquires a lock it holds waits for itself (until the timeout); use an RLock for that.
-   * Throws LockAbandonedError if the holder's thread died (see the class).
-   * @example
-   * ```ts
-   * if (lock.acquire({ timeout: 500 })) {
-   *   try { update(); } finally { lock.release(); }
-   * }
-   * ```
-   */
-  acquire(options?: AcquireOptions): boolean {
-    const deadline = acquireDeadline(options);
-    if (deadline === NO_WAIT) return this.#mutex.tryLock();
-    assertMayBlock('Lock.acquire()', 'await lock.acquireAsync()');
-    return this.#mutex.lock(deadline);
-  }
-
-  /**
-   * Acquires the lock without blocking the thread: the event loop runs while it waits. Resolves to true once
-   * acquired, false if `timeout` ran out; rejects with `signal.reason` if `signal` aborts (the lock is then not
-   * taken). Allowed on every thread.
-   *
-   * Caveat: the lock has no notion of which async function holds it; every async function on a thread is that
-   * thread.
-   * @example
-   * ```ts
-   * if (await lock.acquireAsync({ timeout: 1_000 })) {
-   *   try { update(); } finally { lock.release(); }
-   * }
-   * ```
-   */
-  acquireAsync(options?: AsyncWaitOptions): Promise<boolean> {
-    const { deadline, signal } = asyncWait(options);
-    return this.#mutex.lockAsync(deadline, signal);
-  }
-
-  /**
-   * Releases the lock. As in Python, any thread may release it, not only the one that acquired it.
-   * Throws InvalidStateError if it is not locked, LockAbandonedError if it was abandoned.
-   */
-  release(): void {
-    this.#mutex.unlock();
-  }
-
-  /** True if some thread holds the lock (or it was abandoned). A snapshot: it may change at once. */
-  locked(): boolean {
-    return this.#mutex.locked;
-  }
-
-  /**
-   * Acquires the lock (blocking, like `acquire()`) and returns a guard that releases it at the end of a
-   * `using` scope. Throws TimeoutError if `timeout` runs out first, BlockingCallError on the main thread
-   * (unless `timeout: 0`).
-   * @example
-   * ```ts
-   * {
-   *   using _ = lock.hold({ timeout: 1_000 });
-   *   counter[0]++;
-   * } // released here
-   * ```
-   */
-  hold(options?: HoldOptions): Guard {
-    const deadline = holdDeadline(options);
-    if (deadline === NO_WAIT) {
-      if (!this.#mutex.tryLock()) throw holdTimeout('Lock', 0);
-    } else {
-      assertMayBlock('Lock.hold()', 'await using _ = await lock.holdAsync()');
-      if (!this.#mutex.lock(deadline)) throw holdTimeout('Lock', options?.timeout);
-    }
-    return new Guard(this);
-  }
-
-  /**
-   * The async form of {@link hold}, for the main thread (and any other): resolves to a guard for
-   * `await using`, rejects with TimeoutError if `timeout` runs out, with `signal.reason` on abort.
-   * @example
-   * ```ts
-   * {
-   *   await using _ = await lock.holdAsync({ timeout: 1_000 });
-   *   counter[0]++;
-   * }
-   * ```
-   */
-  holdAsync(options?: AsyncWaitOptions): Promise<Guard> {
-    const { deadline, signal } = asyncWait(options);
-    return this.#mutex.lockAsync(deadline, signal).then((acquired) => {
-      if (!acquired) throw holdTimeout('Lock', options?.timeout);
-      return new Guard(this);
-    });
-  }
-
-  /**
-   * Makes an abandoned lock usable again (unlocked), once the program has checked or repaired the data it
-   * guards. Returns true if it was abandoned, false (changing nothing) otherwise.
-   */
-  recover(): boolean {
-    return this.#mutex.recover();
   }
 
   /** @internal How the lock crosses to a worker thread: its shared memory. Refuses process workers. */
