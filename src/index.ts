@@ -93,6 +93,9 @@ export { EventProxy } from './manager/proxies/event.ts';
 export { BarrierProxy } from './manager/proxies/barrier.ts';
 export { QueueProxy } from './manager/proxies/queue.ts';
 export { JoinableQueueProxy } from './manager/proxies/joinable-queue.ts';
+export { LifoQueueProxy } from './manager/proxies/lifo-queue.ts';
+export { PriorityQueueProxy } from './manager/proxies/priority-queue.ts';
+export { SimpleQueueProxy } from './manager/proxies/simple-queue.ts';
 export { ConnectionProxy } from './manager/proxies/pipe.ts';
 export type { ProxyGuard } from './manager/proxies/guard.ts';
 

@@ -21,13 +21,16 @@ import { DictProxy } from './proxies/dict.ts';
 import type { DictKey } from './proxies/dict.ts';
 import { EventProxy } from './proxies/event.ts';
 import { JoinableQueueProxy } from './proxies/joinable-queue.ts';
+import { LifoQueueProxy } from './proxies/lifo-queue.ts';
 import { ListProxy } from './proxies/list.ts';
 import { LockProxy } from './proxies/lock.ts';
 import { NamespaceProxy } from './proxies/namespace.ts';
 import { ConnectionProxy } from './proxies/pipe.ts';
+import { PriorityQueueProxy } from './proxies/priority-queue.ts';
 import { QueueProxy } from './proxies/queue.ts';
 import { RLockProxy } from './proxies/rlock.ts';
 import { BoundedSemaphoreProxy, SemaphoreProxy } from './proxies/semaphore.ts';
+import { SimpleQueueProxy } from './proxies/simple-queue.ts';
 import { ValueProxy } from './proxies/value.ts';
 import { startServerProcess } from './server-process.ts';
 import type { ServerProcess } from './server-process.ts';
@@ -67,7 +70,10 @@ export interface ManagedBarrierOptions {
   readonly timeout?: number;
 }
 
-/** Options of {@link Manager.Queue} and {@link Manager.JoinableQueue}. */
+/**
+ * Options of {@link Manager.Queue}, {@link Manager.JoinableQueue}, {@link Manager.LifoQueue} and
+ * {@link Manager.PriorityQueue}.
+ */
 export interface ManagedQueueOptions {
   /** The most items the queue holds; `put` waits (or fails) beyond it. `0` means unbounded. @default 0 */
   readonly maxsize?: number;
@@ -249,6 +255,38 @@ export class Manager implements AsyncDisposable {
     );
   }
 
+  /**
+   * A last-in, first-out queue (Python's `queue.LifoQueue`): `get` returns the newest item.
+   * @example
+   * ```ts
+   * const stack = await manager.LifoQueue<string>();
+   * ```
+   */
+  async LifoQueue<T = unknown>(options: ManagedQueueOptions = {}): Promise<LifoQueueProxy<T>> {
+    return new LifoQueueProxy<T>(this.#use(), await this.#create('LifoQueue', ...maxsizeArgs(options)));
+  }
+
+  /**
+   * A queue that returns the lowest `priority` first, equal priorities in the order they were put (Python's
+   * `queue.PriorityQueue`, stable); the priority goes beside the item: `put(item, { priority })`.
+   * @example
+   * ```ts
+   * const jobs = await manager.PriorityQueue<string>({ maxsize: 100 });
+   * await jobs.putAsync('urgent', { priority: -1 });
+   * ```
+   */
+  async PriorityQueue<T = unknown>(options: ManagedQueueOptions = {}): Promise<PriorityQueueProxy<T>> {
+    return new PriorityQueueProxy<T>(
+      this.#use(),
+      await this.#create('PriorityQueue', ...maxsizeArgs(options)),
+    );
+  }
+
+  /** An unbounded first-in, first-out queue (Python's `queue.SimpleQueue`): a put never waits. */
+  async SimpleQueue<T = unknown>(): Promise<SimpleQueueProxy<T>> {
+    return new SimpleQueueProxy<T>(this.#use(), await this.#create('SimpleQueue'));
+  }
+
   /** Two connected ends; with `duplex: false` the first only receives and the second only sends. */
   async Pipe<T = unknown>(
     options: ManagedPipeOptions = {},
@@ -363,6 +401,9 @@ const PROXY_CLASSES: Readonly<Record<string, new (channel: ManagerChannel, id: n
   Barrier: BarrierProxy,
   Queue: QueueProxy,
   JoinableQueue: JoinableQueueProxy,
+  LifoQueue: LifoQueueProxy,
+  PriorityQueue: PriorityQueueProxy,
+  SimpleQueue: SimpleQueueProxy,
   Connection: ConnectionProxy,
 };
 

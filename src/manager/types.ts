@@ -36,6 +36,9 @@ export type ManagedType =
   | 'Barrier'
   | 'Queue'
   | 'JoinableQueue'
+  | 'LifoQueue'
+  | 'PriorityQueue'
+  | 'SimpleQueue'
   | 'Pipe';
 
 /** Per-call options a channel carries to the server. */

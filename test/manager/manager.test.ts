@@ -9,6 +9,7 @@ import {
   InvalidStateError,
   Manager,
   ManagerUnavailableError,
+  PriorityQueueProxy,
   ProcessPoolExecutor,
   QueueProxy,
   ThreadPoolExecutor,
@@ -47,6 +48,50 @@ describe('Manager across processes (the seeds’ examples)', () => {
       Array.from({ length: 200 }, (_, i) => i),
     );
     assert.equal(await queue.qsizeAsync(), 0);
+  });
+
+  test('a PriorityQueue drained by 2 processes delivers each item once; a LifoQueue comes out newest first', async () => {
+    await using manager = await Manager.start();
+    const queue = await manager.PriorityQueue<number | null>();
+    const priority = (i: number): number => (i * 7) % 5; // five priorities, shuffled: many ties
+    for (let i = 0; i < 100; i++) await queue.putAsync(i, { priority: priority(i) });
+    // Infinity sorts after every item: each consumer's stop sign comes out last.
+    for (let i = 0; i < 2; i++) await queue.putAsync(null, { priority: Infinity });
+    const drained = await Promise.all([0, 1].map(() => processes.submit(tasks.drain, queue)));
+    assert.deepEqual(
+      drained.flat().sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i),
+      'each item exactly once',
+    );
+    // The queue was full before anyone took from it, so each consumer took its share in priority order, equal
+    // priorities in the order they were put.
+    for (const taken of drained)
+      assert.deepEqual(
+        taken,
+        [...taken].sort((a, b) => priority(a) - priority(b) || a - b),
+      );
+
+    const stack = await manager.LifoQueue<number | null>();
+    await stack.putAsync(null); // at the bottom: the consumer's stop sign
+    for (let i = 0; i < 20; i++) await stack.putAsync(i);
+    assert.deepEqual(
+      await processes.submit(tasks.drain, stack),
+      Array.from({ length: 20 }, (_, i) => 19 - i),
+    );
+  });
+
+  test('a process worker’s blocking put and putNowait carry the priority they name', async () => {
+    await using manager = await Manager.start();
+    const queue = await manager.PriorityQueue<string>({ maxsize: 10 });
+    await processes.submit(tasks.putPrioritized, queue, [
+      ['c', 3],
+      ['a', 1],
+      ['b', 2],
+      ['first', -Infinity],
+    ]);
+    const taken = [];
+    for (let i = 0; i < 4; i++) taken.push(await queue.getAsync({ timeout: 0 }));
+    assert.deepEqual(taken, ['first', 'a', 'b', 'c']);
   });
 
   test('a managed lock guards a read-modify-write counter across processes and threads', async () => {
@@ -127,6 +172,8 @@ describe('Manager on TCP', () => {
     await found.putAsync('from the client');
     assert.equal(await jobs.getAsync(), 'from the client');
     assert.equal(await client.lookup('nothing'), undefined);
+    await server.register('urgent', await server.PriorityQueue());
+    assert.ok((await client.lookup('urgent')) instanceof PriorityQueueProxy, 'built for its real type');
     const pipeEnd = (await client.Pipe())[0];
     await client.register('end', pipeEnd);
     assert.ok((await server.lookup('end')) instanceof ConnectionProxy);

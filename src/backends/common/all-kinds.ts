@@ -35,6 +35,9 @@ import * as proxiesEvent from '../../manager/proxies/event.ts';
 import * as proxiesBarrier from '../../manager/proxies/barrier.ts';
 import * as proxiesQueue from '../../manager/proxies/queue.ts';
 import * as proxiesJoinableQueue from '../../manager/proxies/joinable-queue.ts';
+import * as proxiesLifoQueue from '../../manager/proxies/lifo-queue.ts';
+import * as proxiesPriorityQueue from '../../manager/proxies/priority-queue.ts';
+import * as proxiesSimpleQueue from '../../manager/proxies/simple-queue.ts';
 import * as proxiesPipe from '../../manager/proxies/pipe.ts';
 
 /** Every kind module, referenced so that bundling keeps each one (and its registration). */
@@ -68,5 +71,8 @@ export const kindModules: readonly object[] = [
   proxiesBarrier,
   proxiesQueue,
   proxiesJoinableQueue,
+  proxiesLifoQueue,
+  proxiesPriorityQueue,
+  proxiesSimpleQueue,
   proxiesPipe,
 ];

@@ -41,6 +41,9 @@ const KINDS: readonly string[] = [
   'spindle.manager.Barrier',
   'spindle.manager.Queue',
   'spindle.manager.JoinableQueue',
+  'spindle.manager.LifoQueue',
+  'spindle.manager.PriorityQueue',
+  'spindle.manager.SimpleQueue',
   'spindle.manager.Connection',
 ];
 

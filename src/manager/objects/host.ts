@@ -24,6 +24,7 @@ import { HostList } from './list.ts';
 import { HostLock } from './lock.ts';
 import { HostNamespace } from './namespace.ts';
 import { HostConnection } from './pipe.ts';
+import { HostPriorityQueue } from './priority-queue.ts';
 import { HostQueue } from './queue.ts';
 import { HostRLock } from './rlock.ts';
 import { HostSemaphore } from './semaphore.ts';
@@ -54,6 +55,9 @@ const CREATORS: Readonly<Record<ManagedType, Creator>> = {
   Barrier: HostBarrier.create,
   Queue: HostQueue.create,
   JoinableQueue: HostJoinableQueue.create,
+  LifoQueue: HostQueue.createLifo,
+  PriorityQueue: HostPriorityQueue.create,
+  SimpleQueue: HostQueue.createSimple,
   // Two objects, two ids: the pipe's ends.
   Pipe: HostConnection.createPipe,
 };

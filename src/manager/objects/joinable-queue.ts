@@ -5,8 +5,9 @@
  */
 import { InvalidStateError, TimeoutError } from '../../errors.ts';
 import type { Invocation, Session } from '../types.ts';
-import { arity, dispatch, integerArg, methodTable } from './hosted.ts';
-import { HostQueue, QUEUE_METHODS } from './queue.ts';
+import { FifoOrder } from './fifo-order.ts';
+import { arity, dispatch, methodTable } from './hosted.ts';
+import { HostQueue, QUEUE_METHODS, maxsizeArg } from './queue.ts';
 import { WaiterList } from './waiters.ts';
 
 const METHODS = methodTable<HostJoinableQueue>({
@@ -27,14 +28,12 @@ const METHODS = methodTable<HostJoinableQueue>({
 });
 
 export class HostJoinableQueue extends HostQueue {
-  override readonly type = 'JoinableQueue';
   readonly #joiners = new WaiterList<void>();
   #unfinished = 0;
 
   /** `[maxsize = 0]`, as Queue. */
   static override create(args: readonly unknown[]): HostJoinableQueue {
-    arity(args, 0, 1, 'JoinableQueue()');
-    return new HostJoinableQueue(integerArg(args[0], 'maxsize', 0, 0x7fff_ffff, 0));
+    return new HostJoinableQueue('JoinableQueue', maxsizeArg(args, 'JoinableQueue()'), new FifoOrder());
   }
 
   get unfinished(): number {

@@ -1,26 +1,43 @@
 /**
- * The managed Queue: Python's `queue.Queue` (a `multiprocessing.Manager().Queue()`), first in, first out,
- * bounded by `maxsize` items (0: unbounded). Items are opaque values, stored exactly as they arrived (they may
- * hold other proxies' wire forms) and handed out once each.
+ * The managed queues: Python's `queue.Queue` (a `multiprocessing.Manager().Queue()`) and its relatives, bounded
+ * by `maxsize` items (0: unbounded). Items are opaque values, stored exactly as they arrived (they may hold other
+ * proxies' wire forms) and handed out once each, in the queue's order (item-order.ts): first in first out for
+ * a Queue and a SimpleQueue, newest first for a LifoQueue, lowest priority first for a PriorityQueue
+ * (priority-queue.ts).
  *
- *   put ──a getter waits?──▶ straight to the first getter
+ *   put ──a getter waits?──▶ straight to the first getter (it waits, so nothing is held: any order agrees)
  *       ──room?────────────▶ into the items
- *       ──else─────────────▶ in line with its item (QueueFullError at once for timeout 0, or when it runs out)
- *   get ──an item?─────────▶ the first item; the first waiting putter's item moves in behind
+ *       ──else─────────────▶ in line with its item and priority (QueueFullError at once for timeout 0, or when
+ *                            it runs out)
+ *   get ──an item?─────────▶ the next item in order; the first waiting putter's item moves in, with its priority
  *       ──closed?──────────▶ ChannelClosedError
  *       ──else─────────────▶ in line (QueueEmptyError at once for timeout 0, or when it runs out)
  *
  * A waiting getter or putter that is cancelled leaves the line having taken or added nothing: hand-overs happen
  * in one synchronous step (waiters.ts).
  */
-import { Fifo } from '../../core/fifo.ts';
 import { ChannelClosedError, QueueEmptyError, QueueFullError } from '../../errors.ts';
 import type { Invocation, Session } from '../types.ts';
 import type { Hosted } from './hosted.ts';
 import { arity, dispatch, integerArg, methodTable } from './hosted.ts';
+import { FifoOrder } from './fifo-order.ts';
+import type { ItemOrder } from './item-order.ts';
+import { LifoOrder } from './lifo-order.ts';
 import { WaiterList } from './waiters.ts';
 
 const MAX_SIZE = 0x7fff_ffff;
+
+/** `[maxsize = 0]`, what every bounded queue is made with: the most items held at once, 0 for no limit. */
+export function maxsizeArg(args: readonly unknown[], call: string): number {
+  arity(args, 0, 1, call);
+  return integerArg(args[0], 'maxsize', 0, MAX_SIZE, 0);
+}
+
+/** What a putter waiting for room brings: its item, and the item's place in a priority order. */
+interface Pending {
+  readonly item: unknown;
+  readonly priority: number;
+}
 
 /** The methods of every managed queue; JoinableQueue adds its own. */
 export const QUEUE_METHODS = methodTable<HostQueue>({
@@ -61,22 +78,39 @@ export const QUEUE_METHODS = methodTable<HostQueue>({
 });
 
 export class HostQueue implements Hosted {
-  readonly type: string = 'Queue';
+  readonly type: string;
   readonly maxsize: number;
-  readonly #items = new Fifo<unknown>();
+  readonly #items: ItemOrder;
   readonly #getters = new WaiterList<unknown>();
-  /** Putters waiting for room, each with its item. */
-  readonly #putters = new WaiterList<void, unknown>();
+  /** Putters waiting for room, each with its item and the item's priority. */
+  readonly #putters = new WaiterList<void, Pending>();
   #closed = false;
 
-  /** `[maxsize = 0]`: the most items held at once, 0 for no limit. */
+  /** A Queue: `[maxsize = 0]`, first in, first out. */
   static create(args: readonly unknown[]): HostQueue {
-    arity(args, 0, 1, 'Queue()');
-    return new HostQueue(integerArg(args[0], 'maxsize', 0, MAX_SIZE, 0));
+    return new HostQueue('Queue', maxsizeArg(args, 'Queue()'), new FifoOrder());
   }
 
-  protected constructor(maxsize: number) {
+  /** A LifoQueue: `[maxsize = 0]`, the newest item first. */
+  static createLifo(args: readonly unknown[]): HostQueue {
+    return new HostQueue('LifoQueue', maxsizeArg(args, 'LifoQueue()'), new LifoOrder());
+  }
+
+  /** A SimpleQueue: no arguments; unbounded, first in, first out (so `full` is always false, `maxsize` 0). */
+  static createSimple(args: readonly unknown[]): HostQueue {
+    arity(args, 0, 0, 'SimpleQueue()');
+    return new HostQueue('SimpleQueue', 0, new FifoOrder());
+  }
+
+  /**
+   * @param type the ManagedType, for messages
+   * @param maxsize checked by the caller
+   * @param items the queue's order, empty
+   */
+  protected constructor(type: string, maxsize: number, items: ItemOrder) {
+    this.type = type;
     this.maxsize = maxsize;
+    this.#items = items;
   }
 
   get size(): number {
@@ -91,7 +125,8 @@ export class HostQueue implements Hosted {
     return dispatch<HostQueue>(this, QUEUE_METHODS, method, args, invocation);
   }
 
-  put(item: unknown, inv: Invocation): void | Promise<void> {
+  /** `priority` places the item in a priority order (checked by the caller); the other orders ignore it. */
+  put(item: unknown, inv: Invocation, priority = 0): void | Promise<void> {
     if (this.#closed) throw this.#closedError('put');
     const getter = this.#getters.first();
     if (getter !== undefined) {
@@ -100,24 +135,28 @@ export class HostQueue implements Hosted {
       return undefined;
     }
     if (this.#hasRoom()) {
-      this.#items.push(item);
+      this.#items.push(item, priority);
       this.accepted();
       return undefined;
     }
-    return this.#putters.park(inv, item, {
-      onTimeout: () => {
-        throw new QueueFullError(
-          inv.timeout === 0
-            ? `The ${this.type} is full (maxsize ${this.maxsize})`
-            : `The ${this.type} stayed full (maxsize ${this.maxsize}) for ${inv.timeout} ms`,
-        );
+    return this.#putters.park(
+      inv,
+      { item, priority },
+      {
+        onTimeout: () => {
+          throw new QueueFullError(
+            inv.timeout === 0
+              ? `The ${this.type} is full (maxsize ${this.maxsize})`
+              : `The ${this.type} stayed full (maxsize ${this.maxsize}) for ${inv.timeout} ms`,
+          );
+        },
       },
-    });
+    );
   }
 
   get(inv: Invocation): unknown {
     if (this.#items.size > 0) {
-      const item = this.#items.shift();
+      const item = this.#items.take();
       this.#admitPutters();
       return item;
     }
@@ -153,14 +192,14 @@ export class HostQueue implements Hosted {
     return this.maxsize === 0 || this.#items.size < this.maxsize;
   }
 
-  /** After a get made room: waiting putters' items move in, first first. */
+  /** After a get made room: waiting putters' items move in, first putter first, each with its priority. */
   #admitPutters(): void {
     for (
       let next = this.#putters.first();
       next !== undefined && this.#hasRoom();
       next = this.#putters.first()
     ) {
-      this.#items.push(next.data);
+      this.#items.push(next.data.item, next.data.priority);
       this.#putters.grant(next, undefined);
       this.accepted();
     }

@@ -3,10 +3,16 @@ import { registerShareable } from '../../core/shareable.ts';
 import { ChannelClosedError } from '../../errors.ts';
 import type { AsyncWaitOptions, GetOptions, PutOptions } from '../../channels/queue-options.ts';
 import { channelFor } from '../channels.ts';
-import type { ManagerChannel } from '../types.ts';
+import type { ManagedType, ManagerChannel } from '../types.ts';
 import type { ProxyState } from './managed-proxy.ts';
 import { ManagedProxy, proxyKind } from './managed-proxy.ts';
 import { asyncOptions, queueTimeout } from './options.ts';
+
+/** The managed types a QueueProxy (or a subclass) stands for. */
+export type QueueType = Extract<
+  ManagedType,
+  'Queue' | 'JoinableQueue' | 'LifoQueue' | 'PriorityQueue' | 'SimpleQueue'
+>;
 
 registerShareable(
   proxyKind('Queue'),
@@ -30,10 +36,12 @@ registerShareable(
  * ```
  */
 export class QueueProxy<T = unknown> extends ManagedProxy implements AsyncIterable<T> {
-  /** @internal Made by `manager.Queue()`, or revived from a task argument. */
-  constructor(channel: ManagerChannel, id: number) {
-    const joinable = (new.target as unknown) !== QueueProxy;
-    super(channel, id, joinable ? 'JoinableQueue' : 'Queue', 'queue');
+  /**
+   * @internal Made by `manager.Queue()`, or revived from a task argument. A subclass for another kind of queue
+   * passes its `type`; the one that passes none is JoinableQueueProxy.
+   */
+  constructor(channel: ManagerChannel, id: number, type?: QueueType) {
+    super(channel, id, type ?? ((new.target as unknown) === QueueProxy ? 'Queue' : 'JoinableQueue'), 'queue');
   }
 
   /**

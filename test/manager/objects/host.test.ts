@@ -25,6 +25,9 @@ describe('object host', () => {
       'Event',
       'Queue',
       'JoinableQueue',
+      'LifoQueue',
+      'PriorityQueue',
+      'SimpleQueue',
     ] as const;
     const ids = types.map((type) => client.create(type));
     ids.push(client.create('Barrier', 2));

@@ -10,14 +10,17 @@ import { ConditionProxy } from '../../../src/manager/proxies/condition.ts';
 import { DictProxy } from '../../../src/manager/proxies/dict.ts';
 import { EventProxy } from '../../../src/manager/proxies/event.ts';
 import { JoinableQueueProxy } from '../../../src/manager/proxies/joinable-queue.ts';
+import { LifoQueueProxy } from '../../../src/manager/proxies/lifo-queue.ts';
 import { ListProxy } from '../../../src/manager/proxies/list.ts';
 import { LockProxy } from '../../../src/manager/proxies/lock.ts';
 import { endpointOf, objectIdOf } from '../../../src/manager/proxies/managed-proxy.ts';
 import { NamespaceProxy } from '../../../src/manager/proxies/namespace.ts';
 import { ConnectionProxy } from '../../../src/manager/proxies/pipe.ts';
+import { PriorityQueueProxy } from '../../../src/manager/proxies/priority-queue.ts';
 import { QueueProxy } from '../../../src/manager/proxies/queue.ts';
 import { RLockProxy } from '../../../src/manager/proxies/rlock.ts';
 import { BoundedSemaphoreProxy, SemaphoreProxy } from '../../../src/manager/proxies/semaphore.ts';
+import { SimpleQueueProxy } from '../../../src/manager/proxies/simple-queue.ts';
 import { ValueProxy } from '../../../src/manager/proxies/value.ts';
 import { ENDPOINT, FakeChannel } from './fake-channel.ts';
 import { setup } from './helpers.ts';
@@ -36,6 +39,9 @@ const CLASSES = {
   Barrier: BarrierProxy,
   Queue: QueueProxy,
   JoinableQueue: JoinableQueueProxy,
+  LifoQueue: LifoQueueProxy,
+  PriorityQueue: PriorityQueueProxy,
+  SimpleQueue: SimpleQueueProxy,
   Connection: ConnectionProxy,
 } as const;
 
@@ -90,6 +96,13 @@ describe('manager proxies', () => {
         () => new QueueProxy(a, 1).putNowait(1),
         /QueueProxy\.putNowait\(\).*await queue\.putAsync\(item, \{ timeout: 0 \}\)/,
       ],
+      [
+        () => new PriorityQueueProxy(a, 1).putNowait(1, { priority: 2 }),
+        /PriorityQueueProxy\.putNowait\(\).*await queue\.putAsync\(item, \{ timeout: 0, priority \}\)/,
+      ],
+      [() => new PriorityQueueProxy(a, 1).put(1, { priority: 2 }), /PriorityQueueProxy\.put\(\).*putAsync/],
+      [() => new LifoQueueProxy(a, 1).get(), /LifoQueueProxy\.get\(\).*await queue\.getAsync\(\)/],
+      [() => new SimpleQueueProxy(a, 1).qsize(), /SimpleQueueProxy\.qsize\(\).*await queue\.qsizeAsync\(\)/],
       [() => new ListProxy(a, 1).append(1), /await list\.appendAsync\(\)/],
       [() => new EventProxy(a, 1).wait(0), /await event\.waitAsync\(\)/],
     ];
