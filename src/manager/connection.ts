@@ -16,7 +16,14 @@ import { ClientSocket } from './client-socket.ts';
 import type { ConnectOptions, FilledConnectOptions } from './endpoint.ts';
 import { checkEndpoint, fillConnectOptions, formatAddress } from './endpoint.ts';
 import type { ChannelCallOptions, ManagerChannel, ManagerEndpoint } from './types.ts';
-import { FrameDecoder } from './wire.ts';
+import { PollWindow } from './poll-window.ts';
+import { FRAME_POLL, FrameDecoder, encodeRaw } from './wire.ts';
+
+/**
+ * How long the loop keeps polling for a reply after each request (see PollWindow): a manager answers most calls
+ * within a few tens of microseconds, and a sleeping CPU would take longer than that to wake for it.
+ */
+const POLL_FOR_REPLY_MS = 0.1;
 
 /**
  * Opens a connection to a manager and authenticates.
@@ -50,6 +57,7 @@ export class Connection implements ManagerChannel {
   #socket: ClientSocket | undefined;
   #ready: Promise<void> | undefined;
   #busy = false;
+  readonly #poll = new PollWindow(POLL_FOR_REPLY_MS);
 
   /** @param onClosed called once, when the connection fails or is closed (the channel cache forgets it then) */
   constructor(endpoint: ManagerEndpoint, options?: ConnectOptions, onClosed?: () => void) {
@@ -58,7 +66,10 @@ export class Connection implements ManagerChannel {
     this.endpoint = endpoint;
     this.#onClosed = onClosed;
     this.#table = new CallTable(
-      (frame) => this.#socket!.write(frame),
+      (frame) => {
+        this.#socket!.write(frame);
+        this.#poll.extend();
+      },
       (busy) => this.#setBusy(busy),
       this.#options.maxFrameBytes,
     );
@@ -119,7 +130,7 @@ export class Connection implements ManagerChannel {
     });
     // Nobody need await ready() (a call made before the connection is up hears of a failure itself).
     this.#ready.catch(() => undefined);
-    this.#socket = new ClientSocket(this.endpoint, this.#key, this.#options, {
+    const socket = new ClientSocket(this.endpoint, this.#key, this.#options, {
       open: () => {
         this.#applyRef();
         settle();
@@ -130,6 +141,10 @@ export class Connection implements ManagerChannel {
         settle(failureError(failure));
       },
     });
+    this.#socket = socket;
+    // This thread polls for its replies (POLL_FOR_REPLY_MS): ask the server to poll for its requests likewise.
+    // Sent first, so it is the session's first frame (written once the handshake is through).
+    socket.write(encodeRaw(FRAME_POLL));
   }
 
   #onData(chunk: Buffer): void {
@@ -146,6 +161,7 @@ export class Connection implements ManagerChannel {
 
   #setBusy(busy: boolean): void {
     this.#busy = busy;
+    if (!busy) this.#poll.stop();
     this.#applyRef();
   }
 

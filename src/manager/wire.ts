@@ -12,6 +12,7 @@
  *   session
  *     REQUEST    client → server   u32 id, v8 [object, method, args] or [object, method, args, timeout]
  *     CANCEL     client → server   u32 id
+ *     POLL       client → server   (empty) this client waits for its replies awake: poll after replying (PollWindow)
  *     REPLY      server → client   u32 id, u8 status, v8 value (OK) | v8 EncodedError (ERROR) | nothing (CANCELLED)
  *     GOODBYE    server → client   utf-8 reason: the server is closing this connection (a protocol error)
  *
@@ -31,6 +32,7 @@ export const FRAME_REQUEST = 0x10;
 export const FRAME_CANCEL = 0x11;
 export const FRAME_REPLY = 0x12;
 export const FRAME_GOODBYE = 0x13;
+export const FRAME_POLL = 0x14;
 
 export const REPLY_OK = 0;
 export const REPLY_ERROR = 1;

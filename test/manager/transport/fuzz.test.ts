@@ -14,6 +14,7 @@ import type { ManagerServer } from '../../../src/manager/server.ts';
 import {
   FRAME_CANCEL,
   FRAME_GOODBYE,
+  FRAME_POLL,
   FRAME_REPLY,
   FRAME_REQUEST,
   FrameDecoder,
@@ -123,6 +124,7 @@ describe('after the handshake', () => {
       [frameOf(0x7e, Buffer.from('hello')), /Unexpected frame type 126/],
       [frameOf(FRAME_REQUEST, Buffer.from([1, 2])), /too short to hold an id/],
       [frameOf(FRAME_CANCEL, Buffer.from([1, 2, 3, 4, 5])), /Malformed cancel/],
+      [frameOf(FRAME_POLL, Buffer.from([1])), /Malformed poll frame/],
       [Buffer.from([0xff, 0xff, 0xff, 0xfe, FRAME_REQUEST]), /over the limit/],
       [Buffer.from([0, 0, 0, 0]), /length 0/],
     ];
@@ -135,6 +137,24 @@ describe('after the handshake', () => {
       assert.match(goodbye.payload.toString(), why);
     }
     await stillServes();
+  });
+
+  test('a POLL frame, at any point and any number of times, is taken silently and the session goes on', async () => {
+    const peer = await rawPeer(server.endpoint, true);
+    peer.socket.write(encodeRaw(FRAME_POLL));
+    peer.socket.write(encodeRequest(1, 0, 'echo', ['first'], undefined, MAX));
+    peer.socket.write(Buffer.concat([encodeRaw(FRAME_POLL), encodeRaw(FRAME_POLL)]));
+    peer.socket.write(encodeRequest(2, 0, 'echo', ['second'], undefined, MAX));
+    const second = await peer.frame((f) => f.type === FRAME_REPLY && readReplyHead(f.payload).id === 2);
+    assert.equal(deserializeBody(readReplyHead(second.payload).body, 'reply'), 'second');
+    assert.deepEqual(
+      peer.frames.map((f) => [f.type, readReplyHead(f.payload).id, readReplyHead(f.payload).status]),
+      [
+        [FRAME_REPLY, 1, REPLY_OK],
+        [FRAME_REPLY, 2, REPLY_OK],
+      ],
+    );
+    peer.socket.destroy();
   });
 
   test('random bytes after authenticating get a GOODBYE or an error reply, and the connection closed', async () => {
@@ -250,6 +270,7 @@ describe('a broken server', () => {
         decoder.push(chunk);
         for (let frame = decoder.next(); frame !== undefined; frame = decoder.next()) {
           if (authenticated) {
+            if (frame.type === FRAME_POLL) continue; // a hint from the Connection, not a call to answer
             for (const bytes of script) socket.write(bytes);
             continue;
           }
@@ -286,6 +307,7 @@ describe('a broken server', () => {
             authenticated = step.done;
             continue;
           }
+          if (frame.type === FRAME_POLL) continue; // a Connection's first frame: a hint, not a request
           const id = frame.payload.readUInt32BE(0);
           // The first call gets a garbage body; the next an honest answer.
           const payload = Buffer.concat([

@@ -1,6 +1,7 @@
 // The manager's wire format: frames cut from a byte stream however it is chunked, and refused when malformed.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtocolError } from '../../../src/errors.ts';
 import {
   FRAME_CANCEL,
@@ -18,6 +19,7 @@ import {
   readReplyHead,
   readRequestBody,
 } from '../../../src/manager/wire.ts';
+import { PollWindow } from '../../../src/manager/poll-window.ts';
 import type { Frame } from '../../../src/manager/wire.ts';
 
 const MAX = 1 << 20;
@@ -131,5 +133,28 @@ describe('frames', () => {
     const without = encodeReply(1, REPLY_OK, { x: ['@spindle', 'shared'] }, MAX);
     assert.equal(mayHoldShared(withMark), true);
     assert.equal(mayHoldShared(without), false);
+  });
+});
+
+describe('PollWindow', () => {
+  /** The share of `ms` this thread's event loop spent busy (polling) rather than asleep. */
+  async function busyShare(ms: number, during: () => void): Promise<number> {
+    const start = performance.eventLoopUtilization();
+    during();
+    await sleep(ms);
+    return performance.eventLoopUtilization(start).utilization;
+  }
+
+  test('extend() keeps the event loop polling for its window, then lets it sleep', async () => {
+    const poll = new PollWindow(40);
+    const share = await busyShare(160, () => poll.extend());
+    // About 40 of the 160 ms: well above an idle loop, well below one that never sleeps again.
+    assert.ok(share > 0.12 && share < 0.7, `busy ${share}`);
+  });
+
+  test('stop() ends the window at once; a window of 0 never polls', async () => {
+    const stopped = new PollWindow(1_000);
+    assert.ok((await busyShare(100, () => (stopped.extend(), stopped.stop()))) < 0.1);
+    assert.ok((await busyShare(100, () => new PollWindow(0).extend())) < 0.1);
   });
 });
