@@ -2,6 +2,7 @@
 import { registerShareable } from '../../core/shareable.ts';
 import type { AsyncWaitOptions } from '../../channels/queue-options.ts';
 import { channelFor } from '../channels.ts';
+import type { ManagerChannel } from '../types.ts';
 import type { ProxyState } from './managed-proxy.ts';
 import { proxyKind } from './managed-proxy.ts';
 import { asyncOptions, checkTimeout } from './options.ts';
@@ -23,6 +24,11 @@ registerShareable(
  * ```
  */
 export class JoinableQueueProxy<T = unknown> extends QueueProxy<T> {
+  /** @internal Made by `manager.JoinableQueue()`, or revived from a task argument. */
+  constructor(channel: ManagerChannel, id: number) {
+    super(channel, id, 'JoinableQueue');
+  }
+
   /**
    * Reports one item taken with `get` as done. Blocking (the round trip): workers.
    * @throws InvalidStateError if called more times than items were put.

@@ -38,10 +38,10 @@ registerShareable(
 export class QueueProxy<T = unknown> extends ManagedProxy implements AsyncIterable<T> {
   /**
    * @internal Made by `manager.Queue()`, or revived from a task argument. A subclass for another kind of queue
-   * passes its `type`; the one that passes none is JoinableQueueProxy.
+   * passes its `type`.
    */
-  constructor(channel: ManagerChannel, id: number, type?: QueueType) {
-    super(channel, id, type ?? ((new.target as unknown) === QueueProxy ? 'Queue' : 'JoinableQueue'), 'queue');
+  constructor(channel: ManagerChannel, id: number, type: QueueType = 'Queue') {
+    super(channel, id, type, 'queue');
   }
 
   /**
