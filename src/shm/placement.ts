@@ -2,9 +2,12 @@
  * Where a process-shared primitive lives: a block of its own, or `byteOffset` inside a block the program made
  * (several locks and the data they guard in one block, say), validated once at the public boundary.
  */
+import type { ShareTarget } from '../core/shareable.ts';
+import { kShare } from '../core/shareable.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { describe } from '../sync/options.ts';
-import { SharedMemory } from './shared-memory.ts';
+import type { SharedMemoryState } from './shared-memory.ts';
+import { reviveSharedMemory, SharedMemory } from './shared-memory.ts';
 
 /** Options that place a process-shared lock or semaphore inside a block of shared memory. */
 export interface PlacementOptions {
@@ -24,6 +27,25 @@ export interface PlacementOptions {
 export interface Placement {
   readonly memory: SharedMemory;
   readonly byteOffset: number;
+}
+
+/** How a placed object crosses to a worker: its block (by name, for a process) and its offset. */
+export interface PlacementState {
+  readonly memory: SharedMemoryState;
+  readonly byteOffset: number;
+}
+
+/** The wire state of a placement, for an object's `[kShare]`. */
+export function placementState(placement: Placement, target: ShareTarget): PlacementState {
+  return {
+    memory: placement.memory[kShare](target).state as SharedMemoryState,
+    byteOffset: placement.byteOffset,
+  };
+}
+
+/** The placement a revived object adopts: the same block, attached (or the same buffer, in a thread). */
+export function revivePlacement(state: PlacementState): Placement {
+  return { memory: reviveSharedMemory(state.memory), byteOffset: state.byteOffset };
 }
 
 /** 8 suits every primitive: a ProcessLock's word is a BigInt64 (8-aligned), a semaphore's cells Int32s. */

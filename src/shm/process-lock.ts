@@ -8,22 +8,16 @@ import type { Shareable, ShareTarget, SharedWireForm } from '../core/shareable.t
 import { kShare, registerShareable } from '../core/shareable.ts';
 import { callNames } from '../sync/call-names.ts';
 import { MutexLock } from '../sync/mutex-lock.ts';
-import type { Placement, PlacementOptions } from './placement.ts';
-import { place } from './placement.ts';
+import type { Placement, PlacementOptions, PlacementState } from './placement.ts';
+import { place, placementState, revivePlacement } from './placement.ts';
 import { PROCESS_MUTEX_BYTES, ProcessMutex } from './process-mutex.ts';
-import type { SharedMemory, SharedMemoryState } from './shared-memory.ts';
-import { reviveSharedMemory } from './shared-memory.ts';
+import type { SharedMemory } from './shared-memory.ts';
 
 const KIND = 'spindle.ProcessLock';
 const NAMES = callNames('ProcessLock');
 
 /** Options of `new ProcessLock()`. */
 export type ProcessLockOptions = PlacementOptions;
-
-interface ProcessLockState {
-  readonly memory: SharedMemoryState;
-  readonly byteOffset: number;
-}
 
 /** The placement a revived lock adopts (set just around `new ProcessLock()` in {@link revive}). */
 let adopted: Placement | undefined;
@@ -68,8 +62,7 @@ export class ProcessLock extends MutexLock implements Shareable {
   /** The bytes a ProcessLock occupies in its block (at a multiple of 8). */
   static readonly BYTES = PROCESS_MUTEX_BYTES;
 
-  readonly #memory: SharedMemory;
-  readonly #byteOffset: number;
+  readonly #placement: Placement;
 
   /**
    * The lock at `byteOffset` of `memory`, or a new lock in a block of its own. Making one at a place where a
@@ -81,32 +74,27 @@ export class ProcessLock extends MutexLock implements Shareable {
     const placement = adopted ?? place(options, ProcessLock.BYTES, 'ProcessLock');
     adopted = undefined;
     super(new ProcessMutex(placement.memory.buffer, placement.byteOffset, 'ProcessLock'), NAMES);
-    this.#memory = placement.memory;
-    this.#byteOffset = placement.byteOffset;
+    this.#placement = placement;
   }
 
   /** The block the lock lives in. */
   get memory(): SharedMemory {
-    return this.#memory;
+    return this.#placement.memory;
   }
 
   /** Where in {@link memory} the lock lives, in bytes. */
   get byteOffset(): number {
-    return this.#byteOffset;
+    return this.#placement.byteOffset;
   }
 
   /** @internal How the lock crosses to a worker: its block (by name, for a process) and its offset. */
   [kShare](target: ShareTarget): SharedWireForm {
-    const state: ProcessLockState = {
-      memory: this.#memory[kShare](target).state as SharedMemoryState,
-      byteOffset: this.#byteOffset,
-    };
-    return { kind: KIND, state };
+    return { kind: KIND, state: placementState(this.#placement, target) };
   }
 }
 
-function revive(state: ProcessLockState): ProcessLock {
-  adopted = { memory: reviveSharedMemory(state.memory), byteOffset: state.byteOffset };
+function revive(state: PlacementState): ProcessLock {
+  adopted = revivePlacement(state);
   return new ProcessLock();
 }
 

@@ -22,11 +22,10 @@ import {
   PERMIT_CELLS,
   semaphoreType,
 } from '../sync/counting-semaphore.ts';
-import type { Placement, PlacementOptions } from './placement.ts';
-import { place } from './placement.ts';
+import type { Placement, PlacementOptions, PlacementState } from './placement.ts';
+import { place, placementState, revivePlacement } from './placement.ts';
 import { waitSlice, waitSliceAsync, wake } from './shared-futex.ts';
-import type { SharedMemory, SharedMemoryState } from './shared-memory.ts';
-import { reviveSharedMemory } from './shared-memory.ts';
+import type { SharedMemory } from './shared-memory.ts';
 
 const STATE = 0;
 /** The first counting cell (VALUE). */
@@ -55,11 +54,6 @@ const PROCESS_WAITS: PermitWaits = {
 
 /** Options of `new ProcessSemaphore()` and `new ProcessBoundedSemaphore()`. */
 export type ProcessSemaphoreOptions = PlacementOptions;
-
-interface ProcessSemaphoreState {
-  readonly memory: SharedMemoryState;
-  readonly byteOffset: number;
-}
 
 let adopted: Placement | undefined;
 
@@ -90,8 +84,7 @@ export class ProcessSemaphore extends CountingSemaphore implements Shareable {
   /** The bytes a semaphore occupies in its block (at a multiple of 8). */
   static readonly BYTES = CELLS * Int32Array.BYTES_PER_ELEMENT;
 
-  readonly #memory: SharedMemory;
-  readonly #byteOffset: number;
+  readonly #placement: Placement;
 
   /**
    * The semaphore at `byteOffset` of `memory`, or a new one in a block of its own. The first one made over
@@ -109,27 +102,22 @@ export class ProcessSemaphore extends CountingSemaphore implements Shareable {
     const placement = revived ?? place(options, ProcessSemaphore.BYTES, new.target.name);
     const bounded = new.target === ProcessBoundedSemaphore;
     super(setUp(placement, value, bounded), PROCESS_WAITS, bounded ? BOUNDED_NAMES : NAMES);
-    this.#memory = placement.memory;
-    this.#byteOffset = placement.byteOffset;
+    this.#placement = placement;
   }
 
   /** The block the semaphore lives in. */
   get memory(): SharedMemory {
-    return this.#memory;
+    return this.#placement.memory;
   }
 
   /** Where in {@link memory} the semaphore lives, in bytes. */
   get byteOffset(): number {
-    return this.#byteOffset;
+    return this.#placement.byteOffset;
   }
 
   /** @internal How the semaphore crosses to a worker: its block (by name, for a process) and its offset. */
   [kShare](target: ShareTarget): SharedWireForm {
-    const state: ProcessSemaphoreState = {
-      memory: this.#memory[kShare](target).state as SharedMemoryState,
-      byteOffset: this.#byteOffset,
-    };
-    return { kind: `spindle.${semaphoreType(this)}`, state };
+    return { kind: `spindle.${semaphoreType(this)}`, state: placementState(this.#placement, target) };
   }
 }
 
@@ -187,10 +175,10 @@ export class ProcessBoundedSemaphore extends ProcessSemaphore {
   }
 }
 
-function revive(state: ProcessSemaphoreState, bounded: boolean): ProcessSemaphore {
-  adopted = { memory: reviveSharedMemory(state.memory), byteOffset: state.byteOffset };
+function revive(state: PlacementState, bounded: boolean): ProcessSemaphore {
+  adopted = revivePlacement(state);
   return bounded ? new ProcessBoundedSemaphore() : new ProcessSemaphore();
 }
 
-registerShareable('spindle.ProcessSemaphore', (state: ProcessSemaphoreState) => revive(state, false));
-registerShareable('spindle.ProcessBoundedSemaphore', (state: ProcessSemaphoreState) => revive(state, true));
+registerShareable('spindle.ProcessSemaphore', (state: PlacementState) => revive(state, false));
+registerShareable('spindle.ProcessBoundedSemaphore', (state: PlacementState) => revive(state, true));
