@@ -40,32 +40,42 @@ const spinMs = data.spinMicros / 1000;
 adoptLiveness(data.liveness);
 let closing = false;
 
-function send(frame: Frame): void {
+/**
+ * Jobs that came by `postMessage` (large or unplain arguments). Their answers go back the same way: the
+ * parent is then woken by its message port, which (measured with 1 MiB payloads) keeps it feeding workers
+ * better than a wake-up through Atomics.waitAsync on the ring.
+ */
+const viaPort = new Set<number>();
+
+function send(frame: Frame, byPort = false): void {
   let sent = false;
-  try {
-    sent = outgoing.tryWrite(frame);
-  } catch (error) {
-    if (error !== NotPlain) throw error;
+  if (!byPort) {
+    try {
+      sent = outgoing.tryWrite(frame);
+    } catch (error) {
+      if (error !== NotPlain) throw error;
+    }
   }
   if (!sent) port.postMessage(packSharedFrame(frame, 'thread'));
-  outgoing.wake();
+  else outgoing.wake();
   if (closing) Atomics.notify(incoming.header, WRITE); // wake serve() to see whether it may exit now
 }
 
 const sink: WorkerSink = {
   result(id, ok, runMicros, value) {
+    const byPort = viaPort.delete(id);
     try {
-      send({ type: FRAME_RESULT, id, ok, runMicros, value });
+      send({ type: FRAME_RESULT, id, ok, runMicros, value }, byPort);
     } catch (error) {
       const failure =
         error instanceof UnserializableError
           ? error
           : unserializableError(value, 'result', 'back from the worker thread', error);
-      send({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) });
+      send({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) }, byPort);
     }
   },
   skipped(id) {
-    send({ type: FRAME_SKIPPED, id });
+    send({ type: FRAME_SKIPPED, id }, viaPort.delete(id));
   },
   memory(bytes) {
     send({ type: FRAME_MEMORY, bytes });
@@ -129,6 +139,7 @@ port.on('message', (message: Frame | 'close') => {
     return;
   }
   incoming.drain(accept);
+  if (message.type === FRAME_RUN) viaPort.add(message.id);
   accept(message);
   runtime.pump();
 });

@@ -3,9 +3,9 @@
  *
  *   parent                                             worker thread
  *   run() ──encode──▶ toWorker ring ──Atomics.notify──▶ drain → run tasks inline
- *          (not plain / transfer: postMessage)          │
+ *          (not plain, too large, transfer: postMessage) │
  *   drain ◀──────────── toParent ring ◀──encode─────────┘ one result at a time
- *   (waitAsync on WRITE; 'message' for structured-clone frames)
+ *   (waitAsync on WRITE; 'message' for structured-clone frames, and for the answers to jobs sent that way)
  *
  * `slots` is a shared Int32Array of start flags, one per job in flight: the worker CASes 0→1 when it starts a
  * job, the parent CASes 0→2 to withdraw one. Whoever wins decides, so cancelling a job that has not started
@@ -141,7 +141,8 @@ export class ThreadWorker implements WorkerHandle {
     if (!this.#defined.has(task.key)) {
       this.#defined.add(task.key);
       const define = { type: FRAME_DEFINE, ...task } as const;
-      if (!this.#toWorker.tryWrite(define)) this.#worker.postMessage(define);
+      if (this.#toWorker.tryWrite(define)) this.#pendingNotify = true;
+      else this.#worker.postMessage(define);
     }
     if (transfer !== undefined) assertTransferable(transfer);
     const slot = this.#freeSlots.pop();
@@ -155,7 +156,7 @@ export class ThreadWorker implements WorkerHandle {
     frame.slot = slot;
     frame.args = args;
     let sent = false;
-    if (transfer === undefined || transfer.length === 0) {
+    if ((transfer === undefined || transfer.length === 0) && !outgrowsRing(args)) {
       try {
         sent = this.#toWorker.tryWrite(frame);
       } catch (error) {
@@ -175,7 +176,8 @@ export class ThreadWorker implements WorkerHandle {
     }
     frame.args = NO_ARGS; // do not keep the caller's arguments alive until the next job
     this.#slotOf.set(id, slot);
-    this.#pendingNotify = true;
+    // A job sent by postMessage wakes the worker itself, and its answer comes back the same way.
+    if (sent) this.#pendingNotify = true;
   }
 
   flush(): void {
@@ -279,6 +281,15 @@ export class ThreadWorker implements WorkerHandle {
     const exit: WorkerExit = this.#error === undefined ? { exitCode } : { exitCode, error: this.#error };
     this.#events.exit(this, exit);
   }
+}
+
+/** A byte array argument that cannot fit in the ring: skip the attempt to encode it there. */
+function outgrowsRing(args: readonly unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (ArrayBuffer.isView(arg) && arg.byteLength > RING_BYTES / 2) return true;
+  }
+  return false;
 }
 
 /** Bytes of byte arrays among the arguments (top level) and of transferred buffers: what the backlog counts. */

@@ -56,6 +56,33 @@ describe('ThreadPoolExecutor: results', () => {
     assert.deepEqual(await p.submit(tasks.echo, plain), plain);
   });
 
+  test('large byte arrays (sent by postMessage, answered the same way) mix with ring-borne tiny tasks', async () => {
+    const p = pool();
+    const big = Array.from({ length: 12 }, (_, i) => new Uint8Array(1 << 20).fill(i + 1));
+    const bigEchoes = big.map((bytes) => p.submit(tasks.echo, bytes));
+    const tiny = Array.from({ length: 200 }, (_, i) => p.submit(tasks.square, i));
+    const echoed = (await Promise.all(bigEchoes)) as Uint8Array[];
+    echoed.forEach((bytes, i) => {
+      assert.equal(bytes.byteLength, 1 << 20);
+      assert.equal(bytes[0], i + 1);
+      assert.equal(bytes[(1 << 20) - 1], i + 1);
+      assert.notEqual(bytes.buffer, big[i]!.buffer);
+    });
+    assert.deepEqual(
+      await Promise.all(tiny),
+      Array.from({ length: 200 }, (_, i) => i * i),
+    );
+    assert.ok(big.every((bytes, i) => bytes.byteLength === 1 << 20 && bytes[0] === i + 1)); // copies, not moves
+  });
+
+  test('a job sent by postMessage whose result cannot be sent back fails alone', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const error = await p.submit(tasks.returnFunctionFor, new Uint8Array(1 << 20)).catch((e: unknown) => e);
+    assert.ok(error instanceof UnserializableError);
+    assert.equal(error.path, 'result.fn');
+    assert.equal(await p.submit(tasks.square, 3), 9);
+  });
+
   test('map yields in input order, mapUnordered as tasks finish, starmap spreads arguments', async () => {
     const p = pool();
     const ordered: number[] = [];
@@ -200,6 +227,21 @@ describe('ThreadPoolExecutor: cancellation and timeouts', () => {
     await assert.rejects(queued, CancelledError);
     await p.submit(tasks.square, 1);
     assert.equal(Atomics.load(counter, 0), 0);
+    assert.equal(p.stats().workerRestarts, 0);
+  });
+
+  test('cancel() of a queued job that carries a large byte array (sent by postMessage) withdraws it too', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const counter = shared();
+    await p.submit(tasks.square, 1);
+    const first = p.submit(tasks.busy, 200);
+    const queued = p.submit(tasks.touchWith, counter, new Uint8Array(1 << 20));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(queued.cancel(), true);
+    await first;
+    await assert.rejects(queued, CancelledError);
+    assert.equal(await p.submit(tasks.touchWith, counter, new Uint8Array(1 << 20)), 1 << 20);
+    assert.equal(Atomics.load(counter, 0), 1);
     assert.equal(p.stats().workerRestarts, 0);
   });
 
