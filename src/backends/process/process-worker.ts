@@ -194,7 +194,7 @@ export class ProcessWorker implements WorkerHandle {
     if (this.#out.size === 0) return;
     const jobs = this.#jobs;
     const bytes = this.#out.take();
-    if (jobs !== undefined && jobs.writable) jobs.write(bytes);
+    if (jobs !== undefined && jobs.writable) jobs.write(bytes, () => this.#out.recycle(bytes));
     this.#poller.sent();
   }
 

@@ -79,6 +79,23 @@ describe('FrameEncoder', () => {
     assert.deepEqual(first, copy);
   });
 
+  test('recycle() lets a later large batch reuse bytes whose write finished; without it nothing is reused', () => {
+    const big = (fill: number): Frame => run(fill, [new Uint8Array(256 * 1024).fill(fill)]);
+    const encoder = new FrameEncoder();
+    encoder.writeFrame(big(1));
+    const first = encoder.take();
+    const snapshot = first.slice();
+    encoder.writeFrame(big(2));
+    const second = encoder.take();
+    assert.notEqual(second.buffer, first.buffer);
+    assert.deepEqual(first, snapshot, 'bytes not given back are never written again');
+    encoder.recycle(first);
+    encoder.writeFrame(big(3));
+    const third = encoder.take();
+    assert.equal(third.buffer, first.buffer, 'the recycled buffer was reused');
+    assert.deepEqual(decodeAll([second, third]), [big(2), big(3)]);
+  });
+
   test('transport messages travel as v8 frames beside protocol frames', () => {
     const encoder = new FrameEncoder();
     encoder.writeFrame(run(1, [1]));
@@ -133,6 +150,39 @@ describe('FrameDecoder', () => {
       Uint8Array.prototype.set = set;
     }
     assert.ok(copied <= bytes.byteLength + 64, `${copied} bytes copied for a ${bytes.byteLength}-byte frame`);
+  });
+
+  /** Each frame encoded and cut on its own: every frame ends exactly at a chunk's end, as writes often do. */
+  function cutEach(messages: Frame[], size: number): Uint8Array[] {
+    return messages.flatMap((frame) => {
+      const e = new FrameEncoder();
+      e.writeFrame(frame);
+      return cut(e.take(), size);
+    });
+  }
+
+  test('values decoded from a joined frame survive the next large frame (the join buffer is reused)', () => {
+    const chunks = cutEach(
+      [run(1, [new Uint8Array(300 * 1024).fill(7)]), run(2, [new Uint8Array(300 * 1024).fill(9)])],
+      64 * 1024,
+    );
+    const out = decodeAll(chunks) as { args: Uint8Array[] }[];
+    assert.equal(out.length, 2);
+    assert.ok(out[0]!.args[0]!.every((b) => b === 7));
+    assert.ok(out[1]!.args[0]!.every((b) => b === 9));
+  });
+
+  test('a v8 frame (whose typed arrays view the bytes they came from) is never overwritten by the next', () => {
+    const inMap = (fill: number): Frame =>
+      run(fill, [new Map([[fill, new Uint8Array(300 * 1024).fill(fill)]])]);
+    const out = decodeAll(
+      cutEach([inMap(1), inMap(2), run(3, [new Uint8Array(300 * 1024).fill(3)])], 64 * 1024),
+    );
+    assert.equal(out.length, 3);
+    const bytesOf = (i: number): Uint8Array =>
+      (out[i] as unknown as { args: Map<number, Uint8Array>[] }).args[0]!.get(i + 1)!;
+    assert.ok(bytesOf(0).every((b) => b === 1));
+    assert.ok(bytesOf(1).every((b) => b === 2));
   });
 
   test('a corrupt stream throws instead of yielding garbage', () => {
