@@ -170,7 +170,10 @@ export function renderReport(
       'tinypool (`runtime: "child_process"`) and workerpool (`workerType: "process"`), and cluster workers for ' +
       'poolifier (`FixedClusterPool`); piscina has threads only. Peers run with their defaults except where a ' +
       'note says otherwise. **vs fastest peer** divides by the fastest peer in the same mode in this run, ' +
-      'oriented so that above 1× is better (for times: fastest peer time / this time).',
+      'oriented so that above 1× is better (for times: fastest peer time / this time). Cases run without ' +
+      '`NODE_EXTRA_CA_CERTS` in their environment: where it is set, every Node process reads that file as it ' +
+      'starts (~30 ms measured on this machine), and tinypool starts its child processes with an empty ' +
+      'environment, so it alone would skip that cost in the process start-up figures.',
     '',
     '## Spindle vs the fastest peer',
     '',
