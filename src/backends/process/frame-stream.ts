@@ -98,13 +98,19 @@ export class FrameEncoder {
     return out;
   }
 
+  /** Whether `recycle()` would keep these bytes (small batches are copies: nothing to give back). */
+  recyclable(taken: Uint8Array): boolean {
+    const size = taken.buffer.byteLength;
+    return size > COPY_OUT_BYTES && size <= SPARE_MAX_BYTES;
+  }
+
   /**
    * Gives back bytes that `take()` handed over, once nothing reads them any more (their write finished):
    * a later large batch is encoded into them instead of into fresh memory.
    */
   recycle(taken: Uint8Array): void {
+    if (!this.recyclable(taken)) return;
     const whole = new Uint8Array(taken.buffer);
-    if (whole.byteLength <= COPY_OUT_BYTES || whole.byteLength > SPARE_MAX_BYTES) return;
     const w = this.#writer;
     if (w.pos === 0 && w.bytes.byteLength < whole.byteLength) this.#writer = new Writer(whole, true);
     else if (this.#spares.length < SPARE_BUFFERS) this.#spares.push(whole);

@@ -194,7 +194,10 @@ export class ProcessWorker implements WorkerHandle {
     if (this.#out.size === 0) return;
     const jobs = this.#jobs;
     const bytes = this.#out.take();
-    if (jobs !== undefined && jobs.writable) jobs.write(bytes, () => this.#out.recycle(bytes));
+    if (jobs !== undefined && jobs.writable) {
+      if (this.#out.recyclable(bytes)) jobs.write(bytes, () => this.#out.recycle(bytes));
+      else jobs.write(bytes);
+    }
     this.#poller.sent();
   }
 
