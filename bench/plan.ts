@@ -90,7 +90,8 @@ export const SCENARIOS: readonly Scenario[] = [
       `${p.payloadTasks} tasks, each sent its own ${p.payloadBytes / 2 ** 20} MiB Uint8Array (structured clone) and returning its length; submitted at once.`,
     rows: POOL_ROWS,
     metrics: [{ key: 'mibPerSec', label: 'MiB/s', better: 'higher', digits: 0, ratio: true }],
-    samples: 3,
+    // Their timed part lasts tens of milliseconds: more samples steady the median.
+    samples: 7,
     timeoutMs: 30_000,
   },
   {
@@ -100,7 +101,8 @@ export const SCENARIOS: readonly Scenario[] = [
       `As 4a, with each buffer moved to the worker by the library's transfer API (detachment checked). Threads only.`,
     rows: THREAD_ROWS,
     metrics: [{ key: 'mibPerSec', label: 'MiB/s', better: 'higher', digits: 0, ratio: true }],
-    samples: 3,
+    // Their timed part lasts tens of milliseconds: more samples steady the median.
+    samples: 7,
     timeoutMs: 30_000,
   },
   {
