@@ -137,6 +137,8 @@ export class Barrier implements Shareable {
   readonly #action: (() => void) | undefined;
   readonly #actionOwner: number;
   #watching = false;
+  /** Parties of this thread (this object) in the current trip: while there are any, they run the action. */
+  #arrivedHere = 0;
 
   /**
    * @param parties how many threads must call `wait()` to trip it: an integer from 1 up.
@@ -352,6 +354,7 @@ export class Barrier implements Shareable {
     const index = cells[COUNT]!;
     cells[COUNT] = index + 1;
     cells[PARTY + index] = currentThreadId() + 1;
+    this.#arrivedHere++;
     try {
       if (index + 1 === this.#parties) {
         Atomics.store(cells, STATE, this.#actionOwner < 0 ? DRAINING : ACTION);
@@ -383,6 +386,7 @@ export class Barrier implements Shareable {
         throw this.#brokenError();
       }
     } finally {
+      this.#arrivedHere--;
       this.#leave(index);
     }
   }
@@ -421,11 +425,12 @@ export class Barrier implements Shareable {
     const loop = async (): Promise<void> => {
       for (;;) {
         const seq = Atomics.load(cells, SEQ);
-        if (Atomics.load(cells, STATE) === ACTION) {
+        // A party of this thread waiting in this trip runs the action itself, so that its wait gets the error.
+        if (Atomics.load(cells, STATE) === ACTION && this.#arrivedHere === 0) {
           await mutex.lockAsync(Infinity);
           let end: ActionEnd | undefined;
           try {
-            if (cells[STATE] === ACTION) {
+            if (cells[STATE] === ACTION && this.#arrivedHere === 0) {
               Atomics.store(cells, STATE, RUNNING);
               mutex.unlock();
               end = this.#runAction();

@@ -127,6 +127,28 @@ describe('Barrier across threads', () => {
     assert.equal(barrier.broken, true);
   });
 
+  test('the owner waiting first still runs the throwing action itself and gets its error (its event loop does not)', async () => {
+    const failure = new Error('action failed');
+    const barrier = new Barrier(2, {
+      action: () => {
+        throw failure;
+      },
+    });
+    const warnings: unknown[] = [];
+    const onWarning = (warning: unknown): number => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const mine = barrier.waitAsync({ timeout: 10_000 });
+      const worker = pool.submit(tasks.barrierWaitLast, barrier, 1, 10_000);
+      await assert.rejects(mine, (e: unknown) => e === failure);
+      assert.match(String(await worker), /BrokenBarrierError: .*action threw/);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings, [], 'the action ran once, in the waiting party');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('abort() releases a waiting worker with BrokenBarrierError; reset() makes it usable again', async () => {
     const barrier = new Barrier(2);
     const arrived = shared();
