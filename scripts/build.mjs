@@ -1,40 +1,87 @@
 // Builds dist/: type declarations with tsc, JavaScript with esbuild.
 //
-// The JavaScript is bundled (with shared chunks) rather than emitted file by file: every worker thread and
-// process imports the library, and loading ~35 small modules cost a worker ~10 ms more than a few bundles.
+// The JavaScript is bundled into one chunk that holds the whole library, plus one small file per entry point:
+// every worker thread and process loads its entry and then, through the task module, the library's index.
+// The ES module loader pays ~0.6 ms per file, so a worker that loaded the ~20 chunks esbuild's splitting made
+// of the library's import graph started ~5 ms later than one that loads a single chunk (measured). A single
+// file per entry would not do: the entry and the index must share one copy of every module (the current
+// task's signal, registered error classes, the shared objects' registry).
+//
+// How: esbuild puts code reached by exactly the same entry points into the same chunk. Every entry point,
+// and every module the library loads with a dynamic `import()` (each one is an entry point too), gets an
+// extra import of a virtual module that re-exports every library file, so every entry reaches all of the
+// library. The advisor and the CLI stay out of that chunk: only `spindle profile` needs them.
+//
 // Entries and chunks all sit in dist/ itself, so `new URL('./thread-entry.js', import.meta.url)` resolves
 // the same from whichever chunk the pool code lands in.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
+const src = `${root}src/`;
 rmSync(`${root}dist`, { recursive: true, force: true });
 execFileSync(
   process.execPath,
   [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json', '--emitDeclarationOnly'],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
+  { cwd: root, stdio: 'inherit' },
 );
-await build({
-  absWorkingDir: root,
-  entryPoints: {
-    index: 'src/index.ts',
-    'thread-entry': 'src/backends/thread/thread-entry.ts',
-    'process-entry': 'src/backends/process/process-entry.ts',
-    // A manager's server process, and the helper thread that lets workers make blocking calls to a manager.
-    'manager-server': 'src/manager/server-entry.ts',
-    'manager-bridge': 'src/manager/bridge-entry.ts',
-    // The `spindle` binary. The advisor's probe and built-in workloads are tasks, which workers import by
-    // module URL: as entries of their own they land in chunks with no side effects, never inside cli.js
-    // (whose import would run the CLI in every worker).
-    cli: 'src/cli/main.ts',
-    advisor: 'src/advisor/index.ts',
-    'advisor-probe': 'src/advisor/probe-task.ts',
-    'advisor-workloads': 'src/advisor/workloads/catalog.ts',
+
+const entryPoints = {
+  index: 'src/index.ts',
+  'thread-entry': 'src/backends/thread/thread-entry.ts',
+  'process-entry': 'src/backends/process/process-entry.ts',
+  // A manager's server process, and the helper thread that lets workers make blocking calls to a manager.
+  'manager-server': 'src/manager/server-entry.ts',
+  'manager-bridge': 'src/manager/bridge-entry.ts',
+  // The `spindle` binary. The advisor's probe and built-in workloads are tasks, which workers import by
+  // module URL: as entries of their own they land in chunks with no side effects, never inside cli.js
+  // (whose import would run the CLI in every worker).
+  cli: 'src/cli/main.ts',
+  advisor: 'src/advisor/index.ts',
+  'advisor-probe': 'src/advisor/probe-task.ts',
+  'advisor-workloads': 'src/advisor/workloads/catalog.ts',
+};
+
+const sources = readdirSync(src, { recursive: true })
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+  .map((file) => `${src}${file}`);
+const entryFiles = new Set(Object.values(entryPoints).map((file) => `${root}${file}`));
+const outsideLibrary = (file) => file.startsWith(`${src}advisor/`) || file.startsWith(`${src}cli/`);
+const libraryFiles = sources.filter((file) => !entryFiles.has(file) && !outsideLibrary(file));
+/** Library files loaded by a literal dynamic import(): esbuild makes each an entry point of its own. */
+const dynamicTargets = new Set(
+  sources.flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/import\(\s*'(\.{1,2}\/[^']+)'\s*\)/g)].map((match) =>
+      resolve(dirname(file), match[1]),
+    ),
+  ),
+);
+const reachesLibrary = new Set([...entryFiles, ...dynamicTargets]);
+
+const wholeLibrary = {
+  name: 'whole-library',
+  setup(b) {
+    b.onResolve({ filter: /^spindle:library$/ }, () => ({ path: 'library', namespace: 'spindle' }));
+    b.onLoad({ filter: /.*/, namespace: 'spindle' }, () => ({
+      contents: libraryFiles.map((file, i) => `export * as m${i} from ${JSON.stringify(file)};`).join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    }));
+    // Appended, not prepended: the file's own imports still run first, in their order.
+    b.onLoad({ filter: /\.ts$/ }, (args) =>
+      reachesLibrary.has(args.path)
+        ? { contents: `${readFileSync(args.path, 'utf8')}\nimport 'spindle:library';\n`, loader: 'ts' }
+        : undefined,
+    );
   },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints,
+  plugins: [wholeLibrary],
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -44,4 +91,19 @@ await build({
   sourcemap: true,
   chunkNames: 'chunk-[hash]',
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Guard the point of all this: the library's modules must land in one chunk.
+const libraryChunks = Object.entries(result.metafile.outputs).filter(
+  ([output, meta]) =>
+    output.endsWith('.js') &&
+    Object.keys(meta.inputs).some(
+      (input) => libraryFiles.includes(`${root}${input}`) && !dynamicTargets.has(`${root}${input}`),
+    ),
+);
+if (libraryChunks.length !== 1) {
+  throw new Error(
+    `build: the library landed in ${libraryChunks.length} files: ${libraryChunks.map(([o]) => o).join(', ')}`,
+  );
+}

@@ -14,8 +14,8 @@
  * relay a client's answer back as its own proof. Both halves are sans-IO state machines (frames in, frames
  * out), so the socket code around them stays small and the fuzz tests can drive them directly.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError, InvalidArgumentError, ProtocolError } from '../errors.ts';
+import { nodeCrypto } from '../core/lazy-builtins.ts';
 import { describe } from '../core/task.ts';
 import type { Frame } from './wire.ts';
 import {
@@ -44,7 +44,7 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
 
 /** A fresh random auth key, hex. */
 export function newAuthkey(): string {
-  return randomBytes(NEW_AUTHKEY_BYTES).toString('hex');
+  return nodeCrypto().randomBytes(NEW_AUTHKEY_BYTES).toString('hex');
 }
 
 /** The bytes of a hex auth key; throws InvalidArgumentError when it is not non-empty, even-length hex. */
@@ -58,7 +58,7 @@ export function authkeyBytes(authkey: string, name = 'authkey'): Buffer {
 }
 
 function proof(key: Buffer, label: Buffer, nonce: Buffer): Buffer {
-  return createHmac('sha256', key).update(label).update(nonce).digest();
+  return nodeCrypto().createHmac('sha256', key).update(label).update(nonce).digest();
 }
 
 function challengeFrame(nonce: Buffer): Buffer {
@@ -92,7 +92,7 @@ function expect(frame: Frame, type: number, name: string): void {
 function proofMatches(frame: Frame, expected: Buffer): boolean {
   expect(frame, FRAME_PROOF, 'PROOF');
   if (frame.payload.length !== PROOF_BYTES) throw new ProtocolError('Malformed PROOF frame');
-  return timingSafeEqual(frame.payload, expected);
+  return nodeCrypto().timingSafeEqual(frame.payload, expected);
 }
 
 /**
@@ -123,7 +123,7 @@ function guarded(step: () => HandshakeStep): HandshakeStep {
 /** The server's half. `start()` gives the first frame; feed each frame received to `receive()`. */
 export class ServerHandshake {
   readonly #key: Buffer;
-  readonly #nonce = randomBytes(NONCE_BYTES);
+  readonly #nonce = nodeCrypto().randomBytes(NONCE_BYTES);
   #state: 'start' | 'proof' | 'challenge' | 'verdict' | 'done' = 'start';
 
   constructor(key: Buffer) {
@@ -166,7 +166,7 @@ export class ServerHandshake {
 /** The client's half: feed it every frame received; it answers the server's challenge, then challenges back. */
 export class ClientHandshake {
   readonly #key: Buffer;
-  readonly #nonce = randomBytes(NONCE_BYTES);
+  readonly #nonce = nodeCrypto().randomBytes(NONCE_BYTES);
   #state: 'challenge' | 'verdict' | 'proof' | 'done' = 'challenge';
 
   constructor(key: Buffer) {

@@ -10,12 +10,12 @@
  * Spindle manager: ManagerUnavailableError naming the address and why. A wrong key: AuthenticationError.
  */
 import type { Socket } from 'node:net';
-import { connect as netConnect } from 'node:net';
 import { ClientHandshake } from './auth.ts';
 import type { Failure } from './call-table.ts';
 import type { FilledConnectOptions } from './endpoint.ts';
 import { formatAddress } from './endpoint.ts';
 import type { ManagerEndpoint } from './types.ts';
+import { nodeNet } from '../core/lazy-builtins.ts';
 import { AuthenticationError } from '../errors.ts';
 import { FrameDecoder, HANDSHAKE_MAX_FRAME_BYTES } from './wire.ts';
 
@@ -52,8 +52,8 @@ export class ClientSocket {
     this.#handshake = new ClientHandshake(key);
     const socket =
       typeof address === 'string'
-        ? netConnect({ path: address })
-        : netConnect({ host: address.host, port: address.port, noDelay: true });
+        ? nodeNet().connect({ path: address })
+        : nodeNet().connect({ host: address.host, port: address.port, noDelay: true });
     this.#socket = socket;
     this.#timer = setTimeout(() => {
       this.#why = `no answer within ${options.connectTimeout} ms`;

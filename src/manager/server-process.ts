@@ -11,13 +11,13 @@
  * The key travels over the IPC channel, never on the command line (where `ps` shows it). Once started, the
  * child and its channel are unref'd: a running manager does not keep its parent alive.
  */
-import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe } from '../core/task.ts';
 import { InvalidArgumentError, ManagerUnavailableError, SpindleError } from '../errors.ts';
 import type { EncodedError } from '../backends/common/remote-error.ts';
 import { decodeError } from '../backends/common/remote-error.ts';
+import { nodeChildProcess } from '../core/lazy-builtins.ts';
 import type { ListenAddress } from './server.ts';
 import { fillServerOptions } from './server.ts';
 import type { ManagerEndpoint } from './types.ts';
@@ -125,7 +125,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   };
   let child: ChildProcess;
   try {
-    child = fork(entryPath, [], {
+    child = nodeChildProcess().fork(entryPath, [], {
       execArgv: [...execArgv],
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

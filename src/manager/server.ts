@@ -5,13 +5,13 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, ManagerUnavailableError } from '../errors.ts';
 import { describe } from '../core/task.ts';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, MIN_TCP_AUTHKEY_BYTES, authkeyBytes, newAuthkey } from './auth.ts';
 import { formatAddress } from './endpoint.ts';
+import { nodeNet } from '../core/lazy-builtins.ts';
 import { ServerSession } from './server-session.ts';
 import type { ManagerAddress, ManagerEndpoint, ObjectHost } from './types.ts';
 import { DEFAULT_MAX_FRAME_BYTES, HANDSHAKE_MAX_FRAME_BYTES } from './wire.ts';
@@ -68,7 +68,7 @@ export async function startServer(options: ServerOptions): Promise<ManagerServer
   const filled = fillServerOptions(options);
   const tempDir = filled.listen === undefined ? mkdtempSync(join(tmpdir(), 'spindle-manager-')) : undefined;
   const listen = filled.listen ?? join(tempDir!, 'manager.sock');
-  const listener = createServer({ noDelay: true });
+  const listener = nodeNet().createServer({ noDelay: true });
   const sessions = new Set<ServerSession>();
   let nextSessionId = 1;
   listener.on('connection', (socket: Socket) => {

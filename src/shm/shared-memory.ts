@@ -12,7 +12,6 @@
  * `unlink()` removes the name; the memory lives on until every process has let go of it. A block is unlinked
  * when the process that created it exits normally, unless it was created with `keep: true`.
  */
-import { randomBytes } from 'node:crypto';
 import type { Shareable, ShareTarget, SharedWireForm } from '../core/shareable.ts';
 import { kShare, registerShareable } from '../core/shareable.ts';
 import {
@@ -21,6 +20,7 @@ import {
   SharedMemoryExistsError,
   SharedMemoryNotFoundError,
 } from '../errors.ts';
+import { nodeCrypto } from '../core/lazy-builtins.ts';
 import { describe } from '../sync/options.ts';
 import { native } from './native.ts';
 
@@ -213,7 +213,7 @@ export function reviveSharedMemory(state: SharedMemoryState): SharedMemory {
 }
 
 function defaultName(): string {
-  return `${NAME_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`;
+  return `${NAME_PREFIX}${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}`;
 }
 
 /** A valid name without its leading '/'. */

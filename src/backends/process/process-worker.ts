@@ -18,7 +18,6 @@
  * this handle stops the worker, as the pool would for a running job: a cancelled task never runs on.
  */
 import { UnserializableError } from '../../errors.ts';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +39,7 @@ import type { EncodedError } from '../common/remote-error.ts';
 import { decodeError, encodeError } from '../common/remote-error.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
+import { nodeChildProcess } from '../../core/lazy-builtins.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
@@ -127,7 +127,7 @@ export class ProcessWorker implements WorkerHandle {
     const execArgv = options.execArgv ?? process.execArgv;
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [...execArgv, entryPath, JSON.stringify(config)], {
+      child = nodeChildProcess().spawn(process.execPath, [...execArgv, entryPath, JSON.stringify(config)], {
         stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
         env: options.env ?? process.env,
       });
