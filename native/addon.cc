@@ -3,6 +3,8 @@
 //   create(name, size, keep)  → SharedArrayBuffer over a new block (throws an ErrnoException: EEXIST, ...)
 //   attach(name)              → SharedArrayBuffer over an existing block (ENOENT, ...)
 //   unlink(name)
+//   createAnonymous(size)     → [fd, SharedArrayBuffer] over a new nameless block, fd left open to pass on
+//   attachDescriptor(fd)      → SharedArrayBuffer over the block behind fd (which it closes)
 //   wait(sab, byteOffset, expected, timeoutMs)            → 0 woken | 1 not-equal | 2 timed-out   (blocks)
 //   waitAsync(sab, byteOffset, expected, timeoutMs, cb)   → false if too many waits are in flight, else
 //                                                            true and cb(outcome) later, on this thread
@@ -132,6 +134,35 @@ void Attach(const FunctionCallbackInfo<Value>& args) {
   Mapping mapping;
   SysError error;
   if (!AttachBlock(name, &mapping, &error)) return ThrowErrno(isolate, error, name);
+  args.GetReturnValue().Set(Wrap(isolate, mapping));
+}
+
+void CreateAnonymous(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  if (!args[0]->IsNumber()) return ThrowTypeError(isolate, "createAnonymous(size)");
+  double size = args[0].As<v8::Number>()->Value();
+  if (!(size >= 1 && size <= 9007199254740991.0) || std::floor(size) != size)
+    return ThrowTypeError(isolate, "size must be a positive safe integer");
+  Mapping mapping;
+  SysError error;
+  int fd = -1;
+  if (!CreateAnonymousBlock(static_cast<size_t>(size), &fd, &mapping, &error))
+    return ThrowErrno(isolate, error, "memfd");
+  Local<Context> context = isolate->GetCurrentContext();
+  Local<v8::Array> pair = v8::Array::New(isolate, 2);
+  pair->Set(context, 0, Integer::New(isolate, fd)).Check();
+  pair->Set(context, 1, Wrap(isolate, mapping)).Check();
+  args.GetReturnValue().Set(pair);
+}
+
+void AttachDescriptorFn(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  if (!args[0]->IsInt32() || args[0].As<v8::Int32>()->Value() < 0)
+    return ThrowTypeError(isolate, "attachDescriptor(fd)");
+  Mapping mapping;
+  SysError error;
+  if (!AttachDescriptor(args[0].As<v8::Int32>()->Value(), &mapping, &error))
+    return ThrowErrno(isolate, error, "fd");
   args.GetReturnValue().Set(Wrap(isolate, mapping));
 }
 
@@ -309,6 +340,8 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   SetMethod(isolate, context, exports, data, "create", Create);
   SetMethod(isolate, context, exports, data, "attach", Attach);
   SetMethod(isolate, context, exports, data, "unlink", Unlink);
+  SetMethod(isolate, context, exports, data, "createAnonymous", CreateAnonymous);
+  SetMethod(isolate, context, exports, data, "attachDescriptor", AttachDescriptorFn);
   SetMethod(isolate, context, exports, data, "wait", Wait);
   SetMethod(isolate, context, exports, data, "waitAsync", WaitAsync);
   SetMethod(isolate, context, exports, data, "wake", Wake);

@@ -127,6 +127,41 @@ bool AttachBlock(const std::string& name, Mapping* out, SysError* error) {
   return MapAndClose(fd, static_cast<size_t>(st.st_size), out, error);
 }
 
+bool CreateAnonymousBlock(size_t size, int* fd, Mapping* out, SysError* error) {
+  if (size == 0 || static_cast<unsigned long long>(size) > static_cast<unsigned long long>(INT64_MAX)) {
+    errno = EINVAL;
+    return Fail(error, "ftruncate");
+  }
+  int block = memfd_create("spindle", MFD_CLOEXEC);
+  if (block < 0) return Fail(error, "memfd_create");
+  void* data = MAP_FAILED;
+  const char* failed = nullptr;
+  if (ftruncate(block, static_cast<off_t>(size)) != 0)
+    failed = "ftruncate";
+  else if ((data = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, block, 0)) == MAP_FAILED)
+    failed = "mmap";
+  if (failed != nullptr) {
+    int saved = errno;
+    close(block);
+    errno = saved;
+    return Fail(error, failed);
+  }
+  out->data = data;
+  out->size = size;
+  *fd = block;
+  return true;
+}
+
+bool AttachDescriptor(int fd, Mapping* out, SysError* error) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return Fail(error, "fstat");
+  if (st.st_size <= 0) {
+    errno = EINVAL;
+    return Fail(error, "mmap");
+  }
+  return MapAndClose(fd, static_cast<size_t>(st.st_size), out, error);
+}
+
 bool UnlinkBlock(const std::string& name, SysError* error) {
   ForgetForExit(name);
   if (shm_unlink(name.c_str()) != 0) return Fail(error, "shm_unlink");

@@ -30,7 +30,14 @@ bool AttachBlock(const std::string& name, Mapping* out, SysError* error);
 // shm_unlink, and forgets the name from the exit list.
 bool UnlinkBlock(const std::string& name, SysError* error);
 
-// Releases a mapping made by CreateBlock or AttachBlock.
+// Creates an anonymous block (memfd) of `size` bytes, mapped read-write, and leaves its descriptor open in
+// *fd (close-on-exec) for the caller to hand to a child process: no name, so nothing can be left behind.
+bool CreateAnonymousBlock(size_t size, int* fd, Mapping* out, SysError* error);
+
+// Maps the block behind descriptor `fd` (one a parent passed down) read-write, at its size, and closes `fd`.
+bool AttachDescriptor(int fd, Mapping* out, SysError* error);
+
+// Releases a mapping made by CreateBlock, AttachBlock, CreateAnonymousBlock or AttachDescriptor.
 void UnmapBlock(void* data, size_t size);
 
 }  // namespace spindle

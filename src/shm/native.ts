@@ -20,6 +20,10 @@ export interface NativeBinding {
   /** A SharedArrayBuffer over the existing block `name`; throws a system error (ENOENT, ...). */
   attach(name: string): SharedArrayBuffer;
   unlink(name: string): void;
+  /** A new nameless block (memfd): its descriptor, left open (close-on-exec) to hand to a child, and its memory. */
+  createAnonymous(size: number): [fd: number, buffer: SharedArrayBuffer];
+  /** The memory of the block behind `fd` (one a parent passed down); closes `fd`. */
+  attachDescriptor(fd: number): SharedArrayBuffer;
   /** Sleeps while the int32 at `byteOffset` equals `expected`: 0 woken, 1 not equal, 2 timed out. */
   wait(buffer: SharedArrayBuffer, byteOffset: number, expected: number, timeoutMs: number): number;
   /** The same on the thread pool; false (and no call) when the process already runs its most pool waits. */
@@ -38,7 +42,16 @@ export interface NativeBinding {
 export const ADDON_PATH_ENV = 'SPINDLE_NATIVE_ADDON';
 
 const ADDON_FILE = join('build', 'Release', 'spindle_shm.node');
-const FUNCTIONS = ['create', 'attach', 'unlink', 'wait', 'waitAsync', 'wake'] as const;
+const FUNCTIONS = [
+  'create',
+  'attach',
+  'unlink',
+  'createAnonymous',
+  'attachDescriptor',
+  'wait',
+  'waitAsync',
+  'wake',
+] as const;
 
 let binding: NativeBinding | undefined;
 /** Why loading failed, kept so every later use fails the same way without trying again. */

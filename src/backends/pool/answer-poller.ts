@@ -9,16 +9,24 @@ const POLL_MS = 0.05;
 export class AnswerPoller {
   readonly #onTurn: () => void;
   readonly #awaiting: () => boolean;
+  readonly #onStop: (() => void) | undefined;
   #polling = false;
   #until = 0;
 
   /**
    * @param onTurn work for each turn (e.g. draining a shared ring); may be a no-op when I/O events deliver.
    * @param awaiting whether answers are still due.
+   * @param onStop called when polling stops (e.g. to ask the other side for a wake-up instead).
    */
-  constructor(onTurn: () => void, awaiting: () => boolean) {
+  constructor(onTurn: () => void, awaiting: () => boolean, onStop?: () => void) {
     this.#onTurn = onTurn;
     this.#awaiting = awaiting;
+    this.#onStop = onStop;
+  }
+
+  /** True while turns are being polled. */
+  get polling(): boolean {
+    return this.#polling;
   }
 
   /** Jobs were just sent: poll for the next moment. */
@@ -31,7 +39,11 @@ export class AnswerPoller {
 
   #turn = (): void => {
     this.#onTurn();
-    if (this.#awaiting() && performance.now() < this.#until) setImmediate(this.#turn);
-    else this.#polling = false;
+    if (this.#awaiting() && performance.now() < this.#until) {
+      setImmediate(this.#turn);
+      return;
+    }
+    this.#polling = false;
+    this.#onStop?.();
   };
 }

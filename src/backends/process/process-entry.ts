@@ -1,22 +1,24 @@
 /**
  * Entry point of a pool's worker process: reads jobs from fd 3, runs them through the shared worker runtime,
- * and writes each result to fd 4 before the next job starts.
+ * and hands each result back before the next job starts: into the answer ring (fd 5, shared memory), or
+ * written to fd 4 when there is no ring or it cannot carry the result.
  *
  *   fd 3 'data' ─▶ decode every frame in the chunk ─▶ runtime.pump(): synchronous tasks run inline
- *                                                        │ before each job starts: flush (writeSync)
- *   fd 4 ◀── writeSync ◀── results, SKIPPED, MEMORY ◀────┘ async results: flushed in a microtask
+ *                                                        │ before each job starts: flush fd 4 (writeSync)
+ *   answer ring ◀── results ◀────────────────────────────┤ (a WAKE on fd 4 if the parent sleeps)
+ *   fd 4 ◀── writeSync ◀── other results, SKIPPED, MEMORY┘ async results: flushed in a microtask
  *   fd 3 EOF ─▶ closing: once idle, let go of fd 3 and let the event loop run out
  *
- * Results go out with a synchronous write because the process may die at any moment (a task calls
- * `process.exit()`, throws from a timer, is killed): whatever completed before that must already be in the
- * kernel, where the parent reads it after the death. Results produced together (one synchronous drain, one
- * microtask checkpoint) share a write, but never across a job start.
+ * Results leave at once because the process may die at any moment (a task calls `process.exit()`, throws
+ * from a timer, is killed): whatever completed before that must already be in memory the parent maps, or in
+ * the kernel, where the parent reads it after the death. Results produced together (one synchronous drain,
+ * one microtask checkpoint) share a write to fd 4, but never across a job start.
  *
  * On close the process is not made to exit: it exits like any Node program, when nothing keeps it alive. A
  * task that leaves a timer or a server behind keeps it running, and the pool kills it after
  * `shutdownTimeoutMs`, as it does a worker thread.
  */
-import { readSync, writeSync } from 'node:fs';
+import { closeSync, readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { UnserializableError } from '../../errors.ts';
 import { markWorkerProcess } from '../../core/may-block.ts';
@@ -38,7 +40,11 @@ import { WorkerRuntime } from '../common/worker-runtime.ts';
 import type { WorkerSink } from '../common/worker-runtime.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
 import type { ProcessMessage, ProcessWorkerConfig } from './process-worker.ts';
-import { JOBS_FD, RESULTS_FD } from './process-worker.ts';
+import { ANSWERS_FD, JOBS_FD, RESULTS_FD } from './process-worker.ts';
+import { NotPlain } from '../common/codec.ts';
+import type { ResultFrame } from '../common/protocol.ts';
+import { Ring } from '../common/ring.ts';
+import { native } from '../../shm/native.ts';
 
 markWorkerProcess();
 const config = JSON.parse(process.argv[2] ?? '{}') as ProcessWorkerConfig;
@@ -46,6 +52,7 @@ const spinMs = config.spinMicros / 1000;
 process.title = config.title;
 
 const out = new FrameEncoder();
+const answers = config.answerRing ? attachAnswerRing() : undefined;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Inside the synchronous handling of a chunk, whose end flushes: no microtask needed. */
 let draining = false;
@@ -136,10 +143,42 @@ function settle(): void {
   if (closing && !runtime.busy) input.destroy();
 }
 
+/** The parent's answer ring, or undefined (then every result takes fd 4). */
+function attachAnswerRing(): Ring | undefined {
+  try {
+    return new Ring(native().attachDescriptor(ANSWERS_FD));
+  } catch {
+    // No addon here (the parent had one): fd 4 it is, which the parent reads all the same.
+    try {
+      closeSync(ANSWERS_FD);
+    } catch {
+      // attachDescriptor closed it before failing
+    }
+    return undefined;
+  }
+}
+
+/** Publishes a result in the answer ring; false if there is none, or it is full, or the value needs fd 4. */
+function answer(frame: ResultFrame): boolean {
+  if (answers === undefined) return false;
+  try {
+    if (!answers.tryWrite(frame)) return false;
+  } catch (error) {
+    if (error !== NotPlain) throw error;
+    return false;
+  }
+  if (answers.claimWake()) {
+    out.writeSerialized({ type: 'wake' } satisfies ProcessMessage);
+    queueFlush(); // or the flush before the next job, or at the end of this chunk: whichever comes first
+  }
+  return true;
+}
+
 const sink: WorkerSink = {
   result(id, ok, runMicros, value) {
     running.delete(id);
     try {
+      if (answer({ type: FRAME_RESULT, id, ok, runMicros, value })) return;
       out.writeFrame({ type: FRAME_RESULT, id, ok, runMicros, value });
     } catch (error) {
       const failure =

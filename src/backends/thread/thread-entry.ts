@@ -28,7 +28,7 @@ import { encodeError } from '../common/remote-error.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import { WorkerRuntime } from '../common/worker-runtime.ts';
 import type { WorkerSink } from '../common/worker-runtime.ts';
-import { Ring, WRITE } from './ring.ts';
+import { Ring, WRITE } from '../common/ring.ts';
 import type { ThreadWorkerData } from './thread-worker.ts';
 
 const port = parentPort!;

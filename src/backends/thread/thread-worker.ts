@@ -31,7 +31,7 @@ import { unserializableError } from '../common/unserializable.ts';
 import type { TaskAddress, WorkerEvents, WorkerHandle } from '../pool/worker-handle.ts';
 import { encodeError } from '../common/remote-error.ts';
 import { loadKindsFor } from '../common/shared-kinds.ts';
-import { Ring, WRITE } from './ring.ts';
+import { Ring, WRITE } from '../common/ring.ts';
 import { livenessBuffer, markThreadExited, markThreadStarted } from './thread-liveness.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';

@@ -1,9 +1,11 @@
 // ProcessPoolExecutor: the pool contract over child processes, and what only processes give: a worker that
 // exits, throws from a timer or is killed by a signal takes down nothing but itself and its own task.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import {
   CancelledError,
@@ -154,6 +156,54 @@ describe('ProcessPoolExecutor: crash isolation', () => {
       await Promise.all([...before, ...behind]),
       Array.from({ length: 60 }, (_, i) => i * i),
     );
+  });
+});
+
+describe('ProcessPoolExecutor: the answer ring', () => {
+  test('results a worker published just before it was killed are delivered, not lost with it', async () => {
+    const p = pool({ maxWorkers: 1 });
+    await Promise.all([p.submit(tasks.square, 1), p.submit(tasks.killSelf, true)]);
+    const before = Array.from({ length: 30 }, (_, i) => p.submit(tasks.square, i));
+    const killed = p.submit(tasks.killSelf);
+    await null; // the pool sends the batch
+    // Busy here while the worker runs it: its answers are all in the ring, unread, when it dies.
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+    assert.ok((await killed.catch((e: unknown) => e)) instanceof WorkerCrashedError);
+    assert.deepEqual(
+      await Promise.all(before),
+      Array.from({ length: 30 }, (_, i) => i * i),
+    );
+  });
+
+  test('a worker process maps the ring (memfd) and closes the descriptor it came by', async () => {
+    assert.deepEqual(await pool().submit(tasks.answerRing), { mapped: true, descriptorOpen: false });
+  });
+
+  test('results the ring cannot carry (too large, not plain) come by the socket, beside ones it can', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const big = 'x'.repeat(200_000);
+    const results = await Promise.all([
+      p.submit(tasks.square, 3),
+      p.submit(tasks.echo, big),
+      p.submit(tasks.square, 4),
+      p.submit(tasks.echo, new Map([[1, 'one']])),
+      p.submit(tasks.square, 5),
+    ]);
+    assert.deepEqual(results, [9, [big], 16, [new Map([[1, 'one']])], 25]);
+  });
+
+  test('without the native addon, results take the socket and the pool works as before', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../../fixtures/process-without-addon.ts', import.meta.url))],
+      { env: { ...process.env, SPINDLE_NATIVE_ADDON: '/nonexistent/spindle_shm.node' }, encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      ring: { mapped: false, descriptorOpen: false },
+      squares: Array.from({ length: 50 }, (_, i) => i * i),
+    });
   });
 });
 

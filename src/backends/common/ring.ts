@@ -1,6 +1,7 @@
 /**
  * A single-producer, single-consumer ring of frames in a SharedArrayBuffer: how thread workers and the
- * parent exchange jobs and results without a `postMessage` per task.
+ * parent exchange jobs and results without a `postMessage` per task, and how worker processes hand results
+ * back (in memory both processes map) without a system call per task.
  *
  *   header (64 B): [WRITE, READ, ...]   byte counters, wrapping at 2^32
  *   data (capacity B, a power of two):  [u32 length][frame body][pad to 8] ... [SKIP marker → wrap to 0]
@@ -11,11 +12,13 @@
  * producer notifies only when it sees SLEEPING raised. Both sides store, then load, with sequentially
  * consistent atomics, so at least one sees the other: either the consumer sees the new WRITE and does not
  * park, or the producer sees SLEEPING and wakes it. Atomics.notify takes a process-wide lock in V8, so a busy
- * or spinning consumer is not notified once per frame.
+ * or spinning consumer is not notified once per frame. Across processes Atomics.notify reaches nobody (V8
+ * keeps its waiters per process): there the producer claims the wake-up ({@link Ring.claimWake}) and rings the
+ * consumer some other way.
  */
-import { NoSpace, Reader, Writer } from '../common/codec.ts';
-import type { Frame } from '../common/protocol.ts';
-import { readFrame, writeFrame } from '../common/protocol.ts';
+import { NoSpace, Reader, Writer } from './codec.ts';
+import type { Frame } from './protocol.ts';
+import { readFrame, writeFrame } from './protocol.ts';
 
 const HEADER_BYTES = 64;
 export const WRITE = 0;
@@ -36,9 +39,14 @@ export class Ring {
   #read: number;
 
   static allocate(capacity: number): SharedArrayBuffer {
+    return new SharedArrayBuffer(Ring.byteLength(capacity));
+  }
+
+  /** Bytes of a ring with `capacity` bytes of frames (a power of two from 4096): header included. */
+  static byteLength(capacity: number): number {
     if (capacity < 4096 || (capacity & (capacity - 1)) !== 0)
       throw new RangeError('ring capacity: power of two ≥ 4096');
-    return new SharedArrayBuffer(HEADER_BYTES + capacity);
+    return HEADER_BYTES + capacity;
   }
 
   constructor(buffer: SharedArrayBuffer) {
@@ -114,6 +122,16 @@ export class Ring {
   /** Producer: wakes the consumer if it is parked (or about to be). */
   wake(): void {
     if (Atomics.load(this.header, SLEEPING) !== 0) Atomics.notify(this.header, WRITE);
+  }
+
+  /**
+   * Producer, when the consumer is in another process: true if it is parked (or about to be) and this call is
+   * the one that must wake it. Lowering SLEEPING here means one wake-up per park, however many frames follow.
+   */
+  claimWake(): boolean {
+    return (
+      Atomics.load(this.header, SLEEPING) !== 0 && Atomics.compareExchange(this.header, SLEEPING, 1, 0) === 1
+    );
   }
 
   /** Reads every frame published so far, calling `onFrame` for each. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Frame } from '../../../src/backends/common/protocol.ts';
 import { FRAME_RESULT } from '../../../src/backends/common/protocol.ts';
-import { Ring } from '../../../src/backends/thread/ring.ts';
+import { Ring } from '../../../src/backends/common/ring.ts';
 
 const result = (id: number, value: unknown): Frame => ({
   type: FRAME_RESULT,
