@@ -138,6 +138,8 @@ export class ProcessWorker implements WorkerHandle {
   #heard = false;
   #error: unknown = undefined;
   #reported = false;
+  /** The child's READY has been read. */
+  #ready = false;
 
   constructor(id: number, options: ProcessWorkerOptions, events: WorkerEvents) {
     this.id = id;
@@ -306,8 +308,12 @@ export class ProcessWorker implements WorkerHandle {
     if (!this.#poller.polling) this.#rest();
   }
 
+  /**
+   * Answers in the ring, once the child's READY (on fd 4) has been heard: the pool learns that a worker is
+   * ready before it hears any of its results, as when everything came by one socket.
+   */
   #drainAnswers(): void {
-    this.#answers?.drain(this.#onAnswer);
+    if (this.#ready) this.#answers?.drain(this.#onAnswer);
   }
 
   #onAnswer = (frame: Frame): void => this.#onMessage(frame);
@@ -318,7 +324,7 @@ export class ProcessWorker implements WorkerHandle {
    */
   #rest(): void {
     const ring = this.#answers;
-    if (ring === undefined) return;
+    if (ring === undefined || !this.#ready) return; // READY's arrival drains, and comes back here
     while (!this.#poller.polling && !ring.prepareToSleep(ring.consumed)) this.#drainAnswers();
   }
 
@@ -338,6 +344,7 @@ export class ProcessWorker implements WorkerHandle {
         this.#events.skipped(this, message.id);
         return;
       case FRAME_READY:
+        this.#ready = true;
         this.#events.ready(this);
         return;
       case FRAME_MEMORY:
@@ -385,7 +392,7 @@ export class ProcessWorker implements WorkerHandle {
     const exit = this.#exit;
     if (exit === undefined || !this.#resultsClosed || this.#reported) return;
     this.#reported = true;
-    this.#drainAnswers(); // what the child published before it died is all there
+    this.#answers?.drain(this.#onAnswer); // what the child published before it died is all there
 
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     this.#jobs?.destroy();
