@@ -154,10 +154,18 @@ bool CreateAnonymousBlock(size_t size, int* fd, Mapping* out, SysError* error) {
 
 bool AttachDescriptor(int fd, Mapping* out, SysError* error) {
   struct stat st {};
-  if (fstat(fd, &st) != 0) return Fail(error, "fstat");
-  if (st.st_size <= 0) {
+  const char* failed = nullptr;
+  if (fstat(fd, &st) != 0) {
+    failed = "fstat";
+  } else if (st.st_size <= 0) {
     errno = EINVAL;
-    return Fail(error, "mmap");
+    failed = "mmap";
+  }
+  if (failed != nullptr) {
+    int saved = errno;
+    close(fd);  // closed whatever happens, so the caller never closes a number someone else reused
+    errno = saved;
+    return Fail(error, failed);
   }
   return MapAndClose(fd, static_cast<size_t>(st.st_size), out, error);
 }

@@ -34,7 +34,8 @@ bool UnlinkBlock(const std::string& name, SysError* error);
 // *fd (close-on-exec) for the caller to hand to a child process: no name, so nothing can be left behind.
 bool CreateAnonymousBlock(size_t size, int* fd, Mapping* out, SysError* error);
 
-// Maps the block behind descriptor `fd` (one a parent passed down) read-write, at its size, and closes `fd`.
+// Maps the block behind descriptor `fd` (one a parent passed down) read-write, at its size. Closes `fd`,
+// whether or not it succeeds.
 bool AttachDescriptor(int fd, Mapping* out, SysError* error);
 
 // Releases a mapping made by CreateBlock, AttachBlock, CreateAnonymousBlock or AttachDescriptor.

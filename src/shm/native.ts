@@ -22,7 +22,7 @@ export interface NativeBinding {
   unlink(name: string): void;
   /** A new nameless block (memfd): its descriptor, left open (close-on-exec) to hand to a child, and its memory. */
   createAnonymous(size: number): [fd: number, buffer: SharedArrayBuffer];
-  /** The memory of the block behind `fd` (one a parent passed down); closes `fd`. */
+  /** The memory of the block behind `fd` (one a parent passed down); closes `fd`, whether or not it succeeds. */
   attachDescriptor(fd: number): SharedArrayBuffer;
   /** Sleeps while the int32 at `byteOffset` equals `expected`: 0 woken, 1 not equal, 2 timed out. */
   wait(buffer: SharedArrayBuffer, byteOffset: number, expected: number, timeoutMs: number): number;

@@ -44,7 +44,7 @@ import { ANSWERS_FD, JOBS_FD, RESULTS_FD } from './process-worker.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { ResultFrame } from '../common/protocol.ts';
 import { Ring } from '../common/ring.ts';
-import { native } from '../../shm/native.ts';
+import { native, type NativeBinding } from '../../shm/native.ts';
 
 markWorkerProcess();
 const config = JSON.parse(process.argv[2] ?? '{}') as ProcessWorkerConfig;
@@ -145,15 +145,16 @@ function settle(): void {
 
 /** The parent's answer ring, or undefined (then every result takes fd 4). */
 function attachAnswerRing(): Ring | undefined {
+  let binding: NativeBinding;
   try {
-    return new Ring(native().attachDescriptor(ANSWERS_FD));
+    binding = native();
   } catch {
-    // No addon here (the parent had one): fd 4 it is, which the parent reads all the same.
-    try {
-      closeSync(ANSWERS_FD);
-    } catch {
-      // attachDescriptor closed it before failing
-    }
+    closeSync(ANSWERS_FD); // no addon here (the parent had one): fd 4 it is, which the parent reads all the same
+    return undefined;
+  }
+  try {
+    return new Ring(binding.attachDescriptor(ANSWERS_FD)); // which closes the descriptor, mapped or not
+  } catch {
     return undefined;
   }
 }
