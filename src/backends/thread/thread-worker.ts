@@ -87,7 +87,10 @@ export class ThreadWorker implements WorkerHandle {
   readonly #poller = new AnswerPoller(
     () => this.#toParent.drain(this.#onFrame),
     () => this.#slotOf.size > 0 && !this.#exited,
+    () => this.#rest(),
   );
+  /** The one Atomics.waitAsync on the answers ring, while it is pending. */
+  #parked: Promise<unknown> | undefined;
   #exited = false;
   #error: unknown = undefined;
   readonly #threadId: number;
@@ -129,7 +132,7 @@ export class ThreadWorker implements WorkerHandle {
     this.#threadId = this.#worker.threadId;
     markThreadStarted(this.#threadId);
     this.#worker.on('exit', (exitCode) => this.#onExit(exitCode));
-    void this.#readLoop();
+    this.#rest();
   }
 
   run(
@@ -184,6 +187,7 @@ export class ThreadWorker implements WorkerHandle {
     if (!this.#pendingNotify) return;
     this.#pendingNotify = false;
     this.#toWorker.wake();
+    this.#toParent.awake(); // polling from now: the worker need not notify
     // A tiny task's answer is usually back within microseconds, long before a waitAsync wake-up (~25 µs)
     // would deliver it: look for it on the next few event-loop turns instead, without blocking the loop.
     this.#poller.sent();
@@ -260,15 +264,25 @@ export class ThreadWorker implements WorkerHandle {
     this.#freeSlots.push(slot);
   }
 
-  async #readLoop(): Promise<void> {
+  /**
+   * Not polling: raise SLEEPING and wait on the answers ring, so the worker notifies with its next answer.
+   * While the poller runs SLEEPING stays down and answers cost the worker no Atomics.notify.
+   */
+  #rest(): void {
     const ring = this.#toParent;
-    while (!this.#exited) {
+    while (!this.#exited && !this.#poller.polling) {
       ring.drain(this.#onFrame);
       const seen = ring.consumed;
       if (!ring.prepareToSleep(seen)) continue;
+      if (this.#parked !== undefined) return; // the wait already pending sees the same counter move
       const wait = Atomics.waitAsync(ring.header, WRITE, seen);
-      if (wait.async) await wait.value;
-      ring.awake();
+      if (!wait.async) continue;
+      this.#parked = wait.value.then(() => {
+        this.#parked = undefined;
+        ring.awake();
+        this.#rest();
+      });
+      return;
     }
   }
 
@@ -277,7 +291,7 @@ export class ThreadWorker implements WorkerHandle {
     markThreadExited(this.#threadId);
     // Results written just before the worker died are still in shared memory: deliver them first.
     this.#toParent.drain(this.#onFrame);
-    Atomics.notify(this.#toParent.header, WRITE); // ends #readLoop's wait
+    Atomics.notify(this.#toParent.header, WRITE); // ends a pending wait of #rest
     const exit: WorkerExit = this.#error === undefined ? { exitCode } : { exitCode, error: this.#error };
     this.#events.exit(this, exit);
   }
