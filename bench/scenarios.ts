@@ -78,18 +78,17 @@ export function serial(params: Params): Values {
 export async function payload(pool: PoolAdapter, params: Params, transfer: boolean): Promise<Values> {
   const warm = await submitAll(params.workers * 2, () => pool.byteLength(new Uint8Array(1024), transfer));
   if (warm.some((n) => n !== 1024)) throw new Error(`warm-up byteLength returned ${warm.join(', ')}`);
-  const buffers = Array.from({ length: params.payloadTasks }, (_, i) =>
-    new Uint8Array(params.payloadBytes).fill(i & 0xff),
-  );
+  const tasks = transfer ? params.transferTasks : params.payloadTasks;
+  const buffers = Array.from({ length: tasks }, (_, i) => new Uint8Array(params.payloadBytes).fill(i & 0xff));
   const start = now();
-  const results = await submitAll(params.payloadTasks, (i) => pool.byteLength(buffers[i]!, transfer));
+  const results = await submitAll(tasks, (i) => pool.byteLength(buffers[i]!, transfer));
   const seconds = (now() - start) / 1000;
   const wrong = results.find((n) => n !== params.payloadBytes);
   if (wrong !== undefined)
     throw new Error(`byteLength returned ${String(wrong)}, expected ${params.payloadBytes}`);
   if (transfer && buffers.some((b) => b.byteLength !== 0))
     throw new Error('buffers were copied, not transferred');
-  const mib = (params.payloadTasks * params.payloadBytes) / 2 ** 20;
+  const mib = (tasks * params.payloadBytes) / 2 ** 20;
   return { mibPerSec: mib / seconds };
 }
 

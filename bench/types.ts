@@ -42,6 +42,8 @@ export interface Params {
   readonly cpuTasks: number;
   readonly spinIterations: number;
   readonly payloadTasks: number;
+  /** Transfers are cheap: more of them, so the timed part is long enough to measure steadily. */
+  readonly transferTasks: number;
   readonly payloadBytes: number;
   readonly asyncTasks: number;
   readonly asyncWarmup: number;
