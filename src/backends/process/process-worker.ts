@@ -238,7 +238,7 @@ export class ProcessWorker implements WorkerHandle {
       if (this.#out.recyclable(bytes)) jobs.write(bytes, () => this.#out.recycle(bytes));
       else jobs.write(bytes);
     }
-    this.#answers?.awake(); // polling from now: no WAKE needed
+    if (!this.#poller.polling) this.#answers?.awake(); // polling from now: no WAKE needed
     this.#poller.sent();
   }
 

@@ -187,7 +187,7 @@ export class ThreadWorker implements WorkerHandle {
     if (!this.#pendingNotify) return;
     this.#pendingNotify = false;
     this.#toWorker.wake();
-    this.#toParent.awake(); // polling from now: the worker need not notify
+    if (!this.#poller.polling) this.#toParent.awake(); // polling from now: the worker need not notify
     // A tiny task's answer is usually back within microseconds, long before a waitAsync wake-up (~25 µs)
     // would deliver it: look for it on the next few event-loop turns instead, without blocking the loop.
     this.#poller.sent();
