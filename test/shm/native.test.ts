@@ -1,11 +1,11 @@
 // The native addon loads lazily; without it only SharedMemory, ProcessLock and ProcessSemaphore fail, with
 // NativeUnavailableError saying why and how to rebuild, and the rest of Spindle works.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdtempSync, openSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ADDON_PATH_ENV } from '../../src/shm/native.ts';
+import { ADDON_PATH_ENV, native } from '../../src/shm/native.ts';
 import { runChild } from './child.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'spindle-native-test-'));
@@ -70,5 +70,30 @@ describe('without the native addon', () => {
     assert.equal(error.native, true);
     assert.match(error.message, /loading .*broken\.node failed: .*(invalid ELF header|too short)/);
     assert.match(error.cause ?? '', /invalid ELF header|too short/);
+  });
+});
+
+describe('nameless blocks (the process pools answer ring)', () => {
+  test('createAnonymous maps new memory and returns its descriptor; attachDescriptor maps the same memory and closes it', () => {
+    const [fd, buffer] = native().createAnonymous(8192);
+    assert.equal(buffer.byteLength, 8192);
+    assert.ok(readlinkSync(`/proc/self/fd/${fd}`).startsWith('/memfd:spindle'));
+    const again = native().attachDescriptor(fd);
+    assert.throws(() => fstatSync(fd), { code: 'EBADF' });
+    new Int32Array(buffer)[5] = 42;
+    assert.equal(Atomics.load(new Int32Array(again), 5), 42);
+  });
+
+  test('attachDescriptor of an empty file fails with EINVAL, and closes the descriptor all the same', () => {
+    const file = join(dir, 'empty');
+    writeFileSync(file, '');
+    const fd = openSync(file, 'r+');
+    assert.throws(() => native().attachDescriptor(fd), { code: 'EINVAL', syscall: 'mmap' });
+    assert.throws(() => fstatSync(fd), { code: 'EBADF' });
+  });
+
+  test('bad arguments are TypeErrors', () => {
+    assert.throws(() => native().createAnonymous(0), TypeError);
+    assert.throws(() => native().attachDescriptor(-1), TypeError);
   });
 });

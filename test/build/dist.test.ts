@@ -1,0 +1,50 @@
+/**
+ * The built package (dist/), as users load it: `.ci/run` builds before it tests, and the rest of the suite
+ * runs the sources under tsx, so only this file sees what the bundler made of them.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+const dist = new URL('../../dist/', import.meta.url);
+const built = existsSync(new URL('index.js', dist));
+const skip = built ? false : 'dist/ is not built (run `npm run build`; .ci/run does)';
+
+function chunksImportedBy(file: string): string[] {
+  const source = readFileSync(new URL(file, dist), 'utf8');
+  return [...source.matchAll(/from "\.\/(chunk-[A-Z0-9]+\.js)"/g)].map((match) => match[1]!);
+}
+
+describe('the built package', { skip }, () => {
+  it('puts the whole library in one chunk that the index and every worker entry share', () => {
+    const entries = ['index.js', 'thread-entry.js', 'process-entry.js', 'manager-server.js', 'manager-bridge.js'];
+    const chunks = new Set(entries.flatMap(chunksImportedBy));
+    assert.equal(chunks.size, 1, `entries import ${[...chunks].join(', ')}`);
+  });
+
+  it('is ASCII throughout, so V8 holds each source as one-byte text', () => {
+    for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
+      const source = readFileSync(new URL(file, dist), 'utf8');
+      assert.ok(/^[\0-\x7f]*$/.test(source), `${file} has a non-ASCII character`);
+    }
+  });
+
+  it('runs tasks on every backend, with the manager and shared memory, under plain node', () => {
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS; // no tsx: this is the JavaScript users get
+    const run = spawnSync(process.execPath, [new URL('fixtures/dist-smoke.mjs', import.meta.url).pathname], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      thread: [42, 0], // add() answers the value before the addition
+      process: [42, 1],
+      async: 2,
+      counter: 2,
+      sharedMemory: 16,
+    });
+  });
+});
