@@ -18,7 +18,13 @@ function chunksImportedBy(file: string): string[] {
 
 describe('the built package', { skip }, () => {
   it('puts the whole library in one chunk that the index and every worker entry share', () => {
-    const entries = ['index.js', 'thread-entry.js', 'process-entry.js', 'manager-server.js', 'manager-bridge.js'];
+    const entries = [
+      'index.js',
+      'thread-entry.js',
+      'process-entry.js',
+      'manager-server.js',
+      'manager-bridge.js',
+    ];
     const chunks = new Set(entries.flatMap(chunksImportedBy));
     assert.equal(chunks.size, 1, `entries import ${[...chunks].join(', ')}`);
   });
