@@ -119,7 +119,7 @@ export class ProcessWorker implements WorkerHandle {
   readonly #results: Socket | undefined;
   readonly #out = new FrameEncoder();
   readonly #backlog = new Backlog();
-  readonly #answers: Ring | undefined;
+  #answers: Ring | undefined;
   // While answers are due, look in the ring on each of the next few event-loop turns (socket frames arrive as
   // events); then ask the child for a WAKE instead.
   readonly #poller = new AnswerPoller(
@@ -313,7 +313,18 @@ export class ProcessWorker implements WorkerHandle {
    * ready before it hears any of its results, as when everything came by one socket.
    */
   #drainAnswers(): void {
-    if (this.#ready) this.#answers?.drain(this.#onAnswer);
+    if (this.#ready) this.#readAnswers();
+  }
+
+  #readAnswers(): void {
+    try {
+      this.#answers?.drain(this.#onAnswer);
+    } catch (error) {
+      // As with garbage on fd 4: the child's memory is not to be trusted any more.
+      this.#error ??= error;
+      this.#answers = undefined;
+      this.terminate();
+    }
   }
 
   #onAnswer = (frame: Frame): void => this.#onMessage(frame);
@@ -392,7 +403,7 @@ export class ProcessWorker implements WorkerHandle {
     const exit = this.#exit;
     if (exit === undefined || !this.#resultsClosed || this.#reported) return;
     this.#reported = true;
-    this.#answers?.drain(this.#onAnswer); // what the child published before it died is all there
+    this.#readAnswers(); // what the child published before it died is all there
 
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     this.#jobs?.destroy();
