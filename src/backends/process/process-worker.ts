@@ -334,9 +334,13 @@ export class ProcessWorker implements WorkerHandle {
    * the flag went up are drained first (they would never ring).
    */
   #rest(): void {
-    const ring = this.#answers;
-    if (ring === undefined || !this.#ready) return; // READY's arrival drains, and comes back here
-    while (!this.#poller.polling && !ring.prepareToSleep(ring.consumed)) this.#drainAnswers();
+    if (!this.#ready) return; // READY's arrival drains, and comes back here
+    // Re-read #answers each round: a ring that fails to decode is dropped (#readAnswers), and must not be
+    // waited on again.
+    for (let ring = this.#answers; ring !== undefined && !this.#poller.polling; ring = this.#answers) {
+      if (ring.prepareToSleep(ring.consumed)) return;
+      this.#readAnswers();
+    }
   }
 
   #onMessage(message: Frame | ProcessMessage): void {
@@ -404,7 +408,6 @@ export class ProcessWorker implements WorkerHandle {
     if (exit === undefined || !this.#resultsClosed || this.#reported) return;
     this.#reported = true;
     this.#readAnswers(); // what the child published before it died is all there
-
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     this.#jobs?.destroy();
     const report: WorkerExit = this.#error === undefined ? { ...exit } : { ...exit, error: this.#error };
