@@ -5,6 +5,7 @@
  *   parent ──DEFINE key→(module, export)──▶ worker      (once per task per worker)
  *   parent ──RUN id, key, slot, args──────▶ worker
  *   parent ──CANCEL id────────────────────▶ worker      (process workers; threads withdraw via shared slots)
+ *   parent ──BULK─────────────────────────▶ worker      (the next RUN waits in the bulk ring: large arguments)
  *   parent ◀─READY────────────────────────── worker
  *   parent ◀─RESULT id, ok, µs, value─────── worker
  *   parent ◀─SKIPPED id───────────────────── worker     (a withdrawn job was dropped; its slot is free)
@@ -25,6 +26,7 @@ export const FRAME_READY = 4;
 export const FRAME_RESULT = 5;
 export const FRAME_SKIPPED = 6;
 export const FRAME_MEMORY = 7;
+export const FRAME_BULK = 8;
 
 /** Slot value meaning "no slot": process workers have no shared start flags. */
 export const NO_SLOT = 0xffff;
@@ -43,6 +45,10 @@ export interface RunFrame {
   readonly args: readonly unknown[];
   /** Set on the structured-clone path when `args` hold shared objects in wire form (see shareable.ts). */
   readonly shared?: true;
+}
+/** In the jobs channel: read the next job from the bulk ring, where it was written just before this frame. */
+export interface BulkFrame {
+  readonly type: typeof FRAME_BULK;
 }
 export interface CancelFrame {
   readonly type: typeof FRAME_CANCEL;
@@ -70,7 +76,7 @@ export interface MemoryFrame {
   readonly bytes: number;
 }
 
-export type ToWorkerFrame = DefineFrame | RunFrame | CancelFrame;
+export type ToWorkerFrame = DefineFrame | RunFrame | CancelFrame | BulkFrame;
 export type ToParentFrame = ReadyFrame | ResultFrame | SkippedFrame | MemoryFrame;
 export type Frame = ToWorkerFrame | ToParentFrame;
 
@@ -103,6 +109,7 @@ export function writeFrame(w: Writer, frame: Frame): void {
       w.f64(frame.bytes);
       return;
     case FRAME_READY:
+    case FRAME_BULK:
       return;
   }
 }
@@ -122,6 +129,7 @@ export function readFrame(r: Reader): Frame {
     case FRAME_MEMORY:
       return { type, bytes: r.f64() };
     case FRAME_READY:
+    case FRAME_BULK:
       return { type };
     default:
       throw new Error(`Spindle protocol: unknown frame type ${type} (corrupt stream)`);

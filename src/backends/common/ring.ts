@@ -49,12 +49,18 @@ export class Ring {
     return HEADER_BYTES + capacity;
   }
 
-  constructor(buffer: SharedArrayBuffer) {
+  /**
+   * A ring over `byteLength` bytes of `buffer` from `offset` (the whole buffer by default): one block of shared
+   * memory can hold several rings.
+   */
+  constructor(buffer: SharedArrayBuffer, offset = 0, byteLength = buffer.byteLength - offset) {
     this.buffer = buffer;
-    this.header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
-    this.#capacity = buffer.byteLength - HEADER_BYTES;
+    this.header = new Int32Array(buffer, offset, HEADER_BYTES / 4);
+    this.#capacity = byteLength - HEADER_BYTES;
+    if (this.#capacity < 4096 || (this.#capacity & (this.#capacity - 1)) !== 0)
+      throw new RangeError(`ring: ${byteLength} bytes is not a header plus a power of two ≥ 4096`);
     this.#mask = this.#capacity - 1;
-    const data = new Uint8Array(buffer, HEADER_BYTES, this.#capacity);
+    const data = new Uint8Array(buffer, offset + HEADER_BYTES, this.#capacity);
     this.#writer = new Writer(data, false);
     this.#reader = new Reader(data);
     this.#write = Atomics.load(this.header, WRITE);
@@ -132,6 +138,31 @@ export class Ring {
     return (
       Atomics.load(this.header, SLEEPING) !== 0 && Atomics.compareExchange(this.header, SLEEPING, 1, 0) === 1
     );
+  }
+
+  /** Producer: bytes published so far (a counter wrapping at 2^32): the difference of two readings is what was written between them. */
+  get produced(): number {
+    return this.#write;
+  }
+
+  /** Reads the next frame, if one has been published: true if `onFrame` was called. */
+  readOne(onFrame: (frame: Frame) => void): boolean {
+    const r = this.#reader;
+    let read = this.#read;
+    const write = Atomics.load(this.header, WRITE);
+    if (read === write) return false;
+    let pos = read & this.#mask;
+    if (r.view.getUint32(pos, true) === SKIP) {
+      read = (read + (this.#capacity - pos)) | 0;
+      pos = 0;
+    }
+    const length = r.view.getUint32(pos, true);
+    r.pos = pos + 4;
+    const frame = readFrame(r);
+    this.#read = (read + ((4 + length + 7) & ~7)) | 0;
+    Atomics.store(this.header, READ, this.#read);
+    onFrame(frame);
+    return true;
   }
 
   /** Reads every frame published so far, calling `onFrame` for each. */

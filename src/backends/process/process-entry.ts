@@ -1,7 +1,8 @@
 /**
- * Entry point of a pool's worker process: reads jobs from fd 3, runs them through the shared worker runtime,
- * and hands each result back before the next job starts: into the answer ring (fd 5, shared memory), or
- * written to fd 4 when there is no ring or it cannot carry the result.
+ * Entry point of a pool's worker process: reads jobs from fd 3 (and jobs with large arguments from the jobs
+ * ring, where a BULK frame on fd 3 says), runs them through the shared worker runtime, and hands each result
+ * back before the next job starts: into the answer ring (fd 5, shared memory), or written to fd 4 when there
+ * is no ring or it cannot carry the result.
  *
  *   fd 3 'data' ─▶ decode every frame in the chunk ─▶ runtime.pump(): synchronous tasks run inline
  *                                                        │ before each job starts: flush fd 4 (writeSync)
@@ -24,6 +25,7 @@ import { UnserializableError } from '../../errors.ts';
 import { markWorkerProcess } from '../../core/may-block.ts';
 import type { Frame, RunFrame } from '../common/protocol.ts';
 import {
+  FRAME_BULK,
   FRAME_CANCEL,
   FRAME_DEFINE,
   FRAME_MEMORY,
@@ -40,10 +42,11 @@ import { WorkerRuntime } from '../common/worker-runtime.ts';
 import type { WorkerSink } from '../common/worker-runtime.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
 import type { ProcessMessage, ProcessWorkerConfig } from './process-worker.ts';
-import { ANSWERS_FD, JOBS_FD, RESULTS_FD } from './process-worker.ts';
+import { JOBS_FD, RESULTS_FD, SHARED_FD } from './process-worker.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { ResultFrame } from '../common/protocol.ts';
-import { Ring } from '../common/ring.ts';
+import type { Ring } from '../common/ring.ts';
+import { SharedBlock } from './shared-block.ts';
 import { native, type NativeBinding } from '../../shm/native.ts';
 
 markWorkerProcess();
@@ -54,6 +57,8 @@ process.title = config.title;
 const out = new FrameEncoder();
 /** The answer ring, once attached (see the end of this file); until then results take fd 4. */
 let answers: Ring | undefined;
+/** The jobs ring, once attached: the parent writes there only after {@link SharedBlock.markAttached}. */
+let bulkJobs: Ring | undefined;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Inside the synchronous handling of a chunk, whose end flushes: no microtask needed. */
 let draining = false;
@@ -144,20 +149,27 @@ function settle(): void {
   if (closing && !runtime.busy) input.destroy();
 }
 
-/** The parent's answer ring, or undefined (then every result takes fd 4). */
-function attachAnswerRing(): Ring | undefined {
+/**
+ * Maps the block the parent shares (answer ring, jobs ring) and says so in it. Without it every result takes
+ * fd 4 and every job comes by fd 3, which the parent then keeps to.
+ */
+function attachSharedBlock(): void {
   let binding: NativeBinding;
   try {
     binding = native();
   } catch {
-    closeSync(ANSWERS_FD); // no addon here (the parent had one): fd 4 it is, which the parent reads all the same
-    return undefined;
+    closeSync(SHARED_FD); // no addon here (the parent had one): the sockets it is
+    return;
   }
+  let block: SharedBlock;
   try {
-    return new Ring(binding.attachDescriptor(ANSWERS_FD)); // which closes the descriptor, mapped or not
+    block = new SharedBlock(binding.attachDescriptor(SHARED_FD)); // which closes the descriptor, mapped or not
   } catch {
-    return undefined;
+    return;
   }
+  answers = block.answers;
+  bulkJobs = block.jobs;
+  block.markAttached();
 }
 
 /** Publishes a result in the answer ring; false if there is none, or it is full, or the value needs fd 4. */
@@ -223,6 +235,12 @@ const held: Frame[] = [];
 let loadingKinds: Promise<void> | undefined;
 
 function accept(frame: Frame): void {
+  if (frame.type === FRAME_BULK) {
+    // The job it stands for was published in the jobs ring before this frame was written: read it, in its place.
+    if (bulkJobs === undefined || !bulkJobs.readOne(accept))
+      throw new Error('Spindle: a BULK frame with no job in the jobs ring');
+    return;
+  }
   if (loadingKinds !== undefined) {
     held.push(frame);
     return;
@@ -345,4 +363,4 @@ out.writeFrame({ type: FRAME_READY });
 flush();
 // Attached after the first jobs have had their turn: loading the native addon costs ~1.5 ms (measured), which
 // the first result need not wait for. Until then results take fd 4, which the parent reads all the same.
-if (config.answerRing) setImmediate(() => (answers = attachAnswerRing()));
+if (config.sharedBlock) setImmediate(attachSharedBlock);

@@ -3,6 +3,7 @@
  *
  *   parent                                                 child (process-entry.ts)
  *   run() ──encode──▶ buffer ──flush: one write──▶ fd 3 ──▶ decode → run tasks inline
+ *         large: ──▶ jobs ring (fd 5: shared memory), BULK on fd 3 in its place ──┘
  *   withdraw() ──CANCEL────────────────────────────▶ fd 3     (skipped at its turn: SKIPPED)
  *   close() ──end of fd 3 ─────────────────────────▶ EOF      (exits once idle)
  *   results ◀──drain◀── answer ring (fd 5: shared memory) ◀── each result before the next job starts
@@ -20,6 +21,10 @@
  * raises the ring's SLEEPING flag, and the child that then publishes a result sends one WAKE frame on fd 4.
  * Without the native addon (which makes the shared memory) every result takes fd 4, as before.
  *
+ * The same block holds a jobs ring for jobs with large byte arrays (shared-block.ts): copied into memory the
+ * child maps rather than through the socket's kernel buffers. Measured with 200 jobs of 1 MiB on 2 workers:
+ * see the BULK_MIN_BYTES comment.
+ *
  * Withdrawal is not exact: the parent's view of which jobs have started lags the child by one trip. A job
  * among the first `concurrency` not yet answered may be running; a later one is cancelled with a CANCEL
  * frame, and the child skips it if it has not reached it yet. If it has (the race), the child says so and
@@ -31,8 +36,9 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TransferItem } from '../../core/call-options.ts';
 import type { WorkerExit } from '../../errors.ts';
-import type { Frame, ResultFrame } from '../common/protocol.ts';
+import type { Frame, ResultFrame, RunFrame } from '../common/protocol.ts';
 import {
+  FRAME_BULK,
   FRAME_CANCEL,
   FRAME_DEFINE,
   FRAME_MEMORY,
@@ -53,15 +59,21 @@ import { Backlog } from '../pool/backlog.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
 import { closeSync } from 'node:fs';
 import { native } from '../../shm/native.ts';
-import { Ring } from '../common/ring.ts';
+import type { Ring } from '../common/ring.ts';
+import { NotPlain } from '../common/codec.ts';
+import { SHARED_BLOCK_BYTES, SharedBlock } from './shared-block.ts';
 
 /** The child's file descriptors: jobs come in on one, results go out on the other. */
 export const JOBS_FD = 3;
 export const RESULTS_FD = 4;
-/** The answer ring's shared memory, when there is one. */
-export const ANSWERS_FD = 5;
-/** Bytes of results the answer ring holds; a result that does not fit then goes by fd 4. */
-const ANSWER_RING_BYTES = 1 << 16;
+/** The shared block (answer ring and jobs ring), when there is one. */
+export const SHARED_FD = 5;
+/**
+ * A job with a byte array at least this large among its arguments goes through the jobs ring (see
+ * shared-block.ts); smaller ones gain nothing there over the socket write the batch makes anyway.
+ */
+const BULK_MIN_BYTES = 64 * 1024;
+const BULK_FRAME = { type: FRAME_BULK } as const;
 
 /** What a worker process is told at start (its last argv entry, as JSON). */
 export interface ProcessWorkerConfig {
@@ -69,8 +81,8 @@ export interface ProcessWorkerConfig {
   readonly memoryReportMs: number;
   readonly spinMicros: number;
   readonly title: string;
-  /** Whether fd 5 carries an answer ring. */
-  readonly answerRing: boolean;
+  /** Whether fd 5 carries the shared block (shared-block.ts). */
+  readonly sharedBlock: boolean;
 }
 
 /** The child is dying of an uncaught exception: the error, sent just before it exits. */
@@ -120,6 +132,8 @@ export class ProcessWorker implements WorkerHandle {
   readonly #out = new FrameEncoder();
   readonly #backlog = new Backlog();
   #answers: Ring | undefined;
+  /** The shared block, while its jobs ring may be used. */
+  #block: SharedBlock | undefined;
   // While answers are due, look in the ring on each of the next few event-loop turns (socket frames arrive as
   // events); then ask the child for a WAKE instead.
   readonly #poller = new AnswerPoller(
@@ -145,31 +159,25 @@ export class ProcessWorker implements WorkerHandle {
     this.id = id;
     this.#events = events;
     this.#concurrency = options.concurrency;
-    const answers = openAnswerRing();
-    this.#answers = answers?.ring;
+    const shared = openSharedBlock();
+    this.#block = shared?.block;
+    this.#answers = shared?.block.answers;
     const config: ProcessWorkerConfig = {
       concurrency: options.concurrency,
       memoryReportMs: options.memoryReportMs,
       spinMicros: options.spinMicros,
       title: options.name,
-      answerRing: answers !== undefined,
+      sharedBlock: shared !== undefined,
     };
     const execArgv = options.execArgv ?? process.execArgv;
     let child: ChildProcess;
     try {
       child = nodeChildProcess().spawn(process.execPath, [...execArgv, entryPath, JSON.stringify(config)], {
-        stdio: [
-          'ignore',
-          'inherit',
-          'inherit',
-          'pipe',
-          'pipe',
-          ...(answers === undefined ? [] : [answers.fd]),
-        ],
+        stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe', ...(shared === undefined ? [] : [shared.fd])],
         env: options.env ?? process.env,
       });
     } catch (error) {
-      if (answers !== undefined) closeSync(answers.fd);
+      if (shared !== undefined) closeSync(shared.fd);
       this.#error = error;
       this.#resultsClosed = true;
       // The pool registers this handle after the constructor returns; only then may it hear of the exit.
@@ -177,7 +185,7 @@ export class ProcessWorker implements WorkerHandle {
       return;
     }
     // The child has its own copy of the descriptor now; the mapping keeps the memory on this side.
-    if (answers !== undefined) closeSync(answers.fd);
+    if (shared !== undefined) closeSync(shared.fd);
     this.#child = child;
     child.on('error', (error) => {
       // No process was started (ENOENT, EAGAIN, EMFILE…): no 'exit' and no stream will end on its own.
@@ -219,15 +227,40 @@ export class ProcessWorker implements WorkerHandle {
       this.#defined.add(task.key);
       this.#out.writeFrame({ type: FRAME_DEFINE, ...task });
     }
-    const before = this.#out.size;
-    try {
-      this.#out.writeFrame({ type: FRAME_RUN, id, key: task.key, slot: NO_SLOT, args });
-    } catch (error) {
-      if (error instanceof UnserializableError) throw error; // already names the value and the reason
-      throw unserializableError(args, 'args', 'to a worker process', error);
+    const frame: RunFrame = { type: FRAME_RUN, id, key: task.key, slot: NO_SLOT, args };
+    if (!this.#sendBulk(frame)) {
+      const before = this.#out.size;
+      try {
+        this.#out.writeFrame(frame);
+      } catch (error) {
+        if (error instanceof UnserializableError) throw error; // already names the value and the reason
+        throw unserializableError(args, 'args', 'to a worker process', error);
+      }
+      this.#backlog.add(id, this.#out.size - before);
     }
-    this.#backlog.add(id, this.#out.size - before);
     this.#inFlight.add(id);
+  }
+
+  /**
+   * A job with a large byte array, once the child has mapped the shared block: into the jobs ring, with a
+   * BULK frame in its place on fd 3, sent at once so the child starts copying it out while the next is
+   * copied in. False if it does not qualify or does not fit (or needs v8.serialize): fd 3 takes it.
+   */
+  #sendBulk(frame: RunFrame): boolean {
+    const block = this.#block;
+    if (block === undefined || !hasLargeBytes(frame.args) || !block.attached) return false;
+    const ring = block.jobs;
+    const before = ring.produced;
+    try {
+      if (!ring.tryWrite(frame)) return false;
+    } catch (error) {
+      if (error !== NotPlain) throw error;
+      return false;
+    }
+    this.#out.writeFrame(BULK_FRAME);
+    this.#backlog.add(frame.id, (ring.produced - before) >>> 0);
+    this.flush();
+    return true;
   }
 
   flush(): void {
@@ -323,6 +356,7 @@ export class ProcessWorker implements WorkerHandle {
       // As with garbage on fd 4: the child's memory is not to be trusted any more.
       this.#error ??= error;
       this.#answers = undefined;
+      this.#block = undefined;
       this.terminate();
     }
   }
@@ -415,17 +449,26 @@ export class ProcessWorker implements WorkerHandle {
   }
 }
 
-/** Shared memory for an answer ring and the descriptor to hand the child; none without the native addon. */
-function openAnswerRing(): { fd: number; ring: Ring } | undefined {
+/** The shared block and the descriptor to hand the child; none without the native addon. */
+function openSharedBlock(): { fd: number; block: SharedBlock } | undefined {
   try {
-    const [fd, buffer] = native().createAnonymous(Ring.byteLength(ANSWER_RING_BYTES));
-    const ring = new Ring(buffer);
-    ring.prepareToSleep(ring.consumed); // nobody polls yet: the first answer must ring
-    return { fd, ring };
+    const [fd, buffer] = native().createAnonymous(SHARED_BLOCK_BYTES);
+    const block = new SharedBlock(buffer);
+    block.answers.prepareToSleep(block.answers.consumed); // nobody polls yet: the first answer must ring
+    return { fd, block };
   } catch {
     // No addon (NativeUnavailableError), or no descriptor or memory to spare (EMFILE, ENOMEM): fd 4 alone.
     return undefined;
   }
+}
+
+/** Whether a top-level argument is a byte array of at least {@link BULK_MIN_BYTES}. */
+function hasLargeBytes(args: readonly unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (ArrayBuffer.isView(arg) && arg.byteLength >= BULK_MIN_BYTES) return true;
+  }
+  return false;
 }
 
 /**

@@ -61,6 +61,26 @@ describe('codec', () => {
     assert.ok(back.bytes.buffer instanceof ArrayBuffer, 'not a view of the shared ring');
   });
 
+  test('the bytes of a Uint8Array land 8-aligned in the buffer, wherever the value starts, and decode back', () => {
+    // Copies into and out of shared memory go a word at a time only between aligned addresses.
+    const backing = new SharedArrayBuffer(256);
+    const bytes = Uint8Array.from({ length: 37 }, (_, i) => i * 7);
+    for (const byteOffset of [0, 3, 8]) {
+      for (let start = 0; start < 16; start++) {
+        const target = new Uint8Array(backing, byteOffset);
+        target.fill(0xee);
+        const w = new Writer(target, false);
+        w.pos = start;
+        encodeValue(w, bytes);
+        const payload = start + 6 + target[start + 5]!; // tag, u32 length, u8 padding, then the padding
+        assert.deepEqual(target.subarray(payload, payload + bytes.length), bytes);
+        assert.equal((byteOffset + payload) % 8, 0, `offset ${byteOffset}, start ${start}`);
+        const back = decodeValue(new Reader(target, start));
+        assert.deepEqual(back, bytes);
+      }
+    }
+  });
+
   test('values that need structured clone make the encoder give up with NotPlain', () => {
     class Point {
       x = 1;

@@ -65,4 +65,48 @@ describe('Ring', () => {
     assert.equal(consumer.prepareToSleep(consumer.consumed), true);
     consumer.awake();
   });
+
+  test('readOne takes one frame at a time, across a wrap-around, and reports an empty ring', () => {
+    const buffer = Ring.allocate(4096);
+    const producer = new Ring(buffer);
+    const consumer = new Ring(buffer);
+    const seen: number[] = [];
+    const take = (): boolean =>
+      consumer.readOne((frame) => seen.push(frame.type === FRAME_RESULT ? frame.id : -1));
+    assert.equal(take(), false);
+    for (let id = 0; id < 40; id++) {
+      assert.equal(producer.tryWrite(result(id, 'w'.repeat(300))), true); // 13 of these fill the ring: it wraps
+      assert.equal(take(), true);
+      assert.equal(take(), false);
+    }
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 40 }, (_, id) => id),
+    );
+  });
+
+  test('produced counts the bytes published, padding included', () => {
+    const producer = new Ring(Ring.allocate(4096));
+    const before = producer.produced;
+    producer.tryWrite(result(1, 'abc'));
+    const bytes = (producer.produced - before) >>> 0;
+    assert.ok(bytes > 0 && bytes % 8 === 0, `${bytes} bytes`);
+  });
+
+  test('two rings side by side in one buffer do not touch each other', () => {
+    const size = Ring.byteLength(4096);
+    const buffer = new SharedArrayBuffer(64 + 2 * size);
+    const first = [new Ring(buffer, 64, size), new Ring(buffer, 64, size)] as const;
+    const second = [new Ring(buffer, 64 + size, size), new Ring(buffer, 64 + size, size)] as const;
+    while (first[0].tryWrite(result(1, 'a'.repeat(200))));
+    assert.equal(second[0].tryWrite(result(2, 'b')), true);
+    assert.deepEqual(drainAll(second[1]), [result(2, 'b')]);
+    assert.ok(drainAll(first[1]).every((frame) => frame.type === FRAME_RESULT && frame.id === 1));
+    assert.deepEqual(new Uint8Array(buffer, 0, 64), new Uint8Array(64)); // the bytes before the first ring
+  });
+
+  test('a ring over a size that is not a header plus a power of two is refused', () => {
+    assert.throws(() => new Ring(new SharedArrayBuffer(64 + 5000)), RangeError);
+    assert.throws(() => new Ring(new SharedArrayBuffer(64 + 8192), 0, 64 + 2048), RangeError);
+  });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import {
+  type ProcessPoolOptions,
   CancelledError,
   NotATaskError,
   ProcessPoolExecutor,
@@ -206,6 +207,85 @@ describe('ProcessPoolExecutor: the answer ring', () => {
       ring: { mapped: false, descriptorOpen: false },
       squares: Array.from({ length: 50 }, (_, i) => i * i),
     });
+  });
+});
+
+describe('ProcessPoolExecutor: the jobs ring', () => {
+  const MiB = 1 << 20;
+  const filled = (value: number): Uint8Array => new Uint8Array(MiB).fill(value);
+  const digestOf = (array: ArrayBufferView): [string, number, number] => {
+    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    return [array.constructor.name, array.byteLength, bytes.reduce((sum, b) => sum + b, 0)];
+  };
+
+  /** A pool of one worker that has mapped the shared block (attached once its first jobs had their turn). */
+  async function attachedPool(options: ProcessPoolOptions = {}): Promise<ProcessPoolExecutor> {
+    const p = pool({ maxWorkers: 1, ...options });
+    await p.submit(tasks.square, 2);
+    assert.equal((await p.submit(tasks.answerRing)).mapped, true);
+    return p;
+  }
+
+  test('a large byte array reaches the worker through shared memory, not through its socket', async () => {
+    const p = await attachedPool();
+    const before = await p.submit(tasks.bytesRead);
+    const after = await p.submit(tasks.bytesRead, filled(1));
+    // Through the socket the worker would have read the whole MiB.
+    assert.ok(after - before < MiB / 8, `the worker read ${after - before} bytes for a 1 MiB argument`);
+    const viaSocket = await p.submit(tasks.bytesRead, 'x'.repeat(MiB)); // a string: not for the jobs ring
+    assert.ok(viaSocket - after >= MiB, 'a large argument that is not a byte array still takes the socket');
+  });
+
+  test('more large jobs than the ring holds arrive whole and in order, beside small ones', async () => {
+    const p = await attachedPool({ maxWorkers: 2 });
+    const inputs = Array.from({ length: 24 }, (_, i) => filled(i + 1));
+    const submitted = inputs.flatMap((bytes, i) => [
+      p.submit(tasks.digest, bytes),
+      p.submit(tasks.square, i),
+    ]);
+    const expected = inputs.flatMap((bytes, i) => [digestOf(bytes), i * i]);
+    assert.deepEqual(await Promise.all(submitted), expected);
+  });
+
+  test('large arrays the codec does not carry (Float64Array, Buffer) take the socket and arrive intact', async () => {
+    const p = await attachedPool();
+    const floats = Float64Array.from({ length: MiB / 8 }, (_, i) => i / 3);
+    const buffer = Buffer.alloc(MiB, 7);
+    const [sentFloats, sentBuffer] = await Promise.all([
+      p.submit(tasks.echo, floats),
+      p.submit(tasks.digest, buffer),
+    ]);
+    assert.deepEqual(sentFloats, [floats]);
+    assert.deepEqual(sentBuffer.slice(1), [MiB, 7 * MiB]);
+  });
+
+  test('a large job still waiting behind a running one can be cancelled', async () => {
+    const p = await attachedPool();
+    await p.submit(tasks.touchThenSpin, tempFile(), 0); // defined in the worker: its next call starts at its turn
+    const started = tempFile();
+    // All four are sent at once (3 MiB is within a worker's in-flight limit): the third waits in the child.
+    const running = p.submit(tasks.touchThenSpin, started, 300);
+    const first = p.submit(tasks.digest, filled(3));
+    const second = p.submit(tasks.digest, filled(4));
+    const third = p.submit(tasks.digest, filled(5));
+    await waitForFile(started);
+    assert.equal(third.cancel(), true);
+    await assert.rejects(third, CancelledError);
+    assert.deepEqual(await Promise.all([running, first, second]), [
+      300,
+      digestOf(filled(3)),
+      digestOf(filled(4)),
+    ]);
+    assert.equal(p.stats().workerRestarts, 0);
+  });
+
+  test('a worker that cannot map the block gets large jobs by its socket', async () => {
+    const env = { ...process.env, SPINDLE_NATIVE_ADDON: '/nonexistent/spindle_shm.node' };
+    const p = pool({ maxWorkers: 1, env });
+    await p.submit(tasks.square, 2);
+    assert.deepEqual(await p.submit(tasks.answerRing), { mapped: false, descriptorOpen: false });
+    const bytes = filled(9);
+    assert.deepEqual(await p.submit(tasks.digest, bytes), digestOf(bytes));
   });
 });
 
