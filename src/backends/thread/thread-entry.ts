@@ -41,20 +41,16 @@ adoptLiveness(data.liveness);
 let closing = false;
 
 /**
- * Jobs that came by `postMessage` (large or unplain arguments). Their answers go back the same way: the
- * parent is then woken by its message port, which (measured with 1 MiB payloads) keeps it feeding workers
- * better than a wake-up through Atomics.waitAsync on the ring.
+ * Every answer the ring can carry goes there, also for jobs that came by `postMessage` (large, unplain or
+ * transferred arguments). Measured against sending those answers back by `postMessage`: 1,000 transferred
+ * 1 MiB buffers, median of 16 alternating runs 11.2k vs 10.7k MiB/s; 1 MiB copies the same.
  */
-const viaPort = new Set<number>();
-
-function send(frame: Frame, byPort = false): void {
+function send(frame: Frame): void {
   let sent = false;
-  if (!byPort) {
-    try {
-      sent = outgoing.tryWrite(frame);
-    } catch (error) {
-      if (error !== NotPlain) throw error;
-    }
+  try {
+    sent = outgoing.tryWrite(frame);
+  } catch (error) {
+    if (error !== NotPlain) throw error;
   }
   if (!sent) port.postMessage(packSharedFrame(frame, 'thread'));
   else outgoing.wake();
@@ -63,19 +59,18 @@ function send(frame: Frame, byPort = false): void {
 
 const sink: WorkerSink = {
   result(id, ok, runMicros, value) {
-    const byPort = viaPort.delete(id);
     try {
-      send({ type: FRAME_RESULT, id, ok, runMicros, value }, byPort);
+      send({ type: FRAME_RESULT, id, ok, runMicros, value });
     } catch (error) {
       const failure =
         error instanceof UnserializableError
           ? error
           : unserializableError(value, 'result', 'back from the worker thread', error);
-      send({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) }, byPort);
+      send({ type: FRAME_RESULT, id, ok: false, runMicros, value: encodeError(failure) });
     }
   },
   skipped(id) {
-    send({ type: FRAME_SKIPPED, id }, viaPort.delete(id));
+    send({ type: FRAME_SKIPPED, id });
   },
   memory(bytes) {
     send({ type: FRAME_MEMORY, bytes });
@@ -139,7 +134,6 @@ port.on('message', (message: Frame | 'close') => {
     return;
   }
   incoming.drain(accept);
-  if (message.type === FRAME_RUN) viaPort.add(message.id);
   accept(message);
   runtime.pump();
 });

@@ -5,7 +5,7 @@
  *   run() ──encode──▶ toWorker ring ──Atomics.notify──▶ drain → run tasks inline
  *          (not plain, too large, transfer: postMessage) │
  *   drain ◀──────────── toParent ring ◀──encode─────────┘ one result at a time
- *   (waitAsync on WRITE; 'message' for structured-clone frames, and for the answers to jobs sent that way)
+ *   (waitAsync on WRITE; 'message' for structured-clone frames: answers the ring cannot carry)
  *
  * `slots` is a shared Int32Array of start flags, one per job in flight: the worker CASes 0→1 when it starts a
  * job, the parent CASes 0→2 to withdraw one. Whoever wins decides, so cancelling a job that has not started
@@ -179,7 +179,7 @@ export class ThreadWorker implements WorkerHandle {
     }
     frame.args = NO_ARGS; // do not keep the caller's arguments alive until the next job
     this.#slotOf.set(id, slot);
-    // A job sent by postMessage wakes the worker itself, and its answer comes back the same way.
+    // A job sent by postMessage wakes the worker itself; its answer comes back through the ring all the same.
     if (sent) this.#pendingNotify = true;
   }
 
