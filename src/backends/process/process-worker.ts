@@ -22,8 +22,7 @@
  * Without the native addon (which makes the shared memory) every result takes fd 4, as before.
  *
  * The same block holds a jobs ring for jobs with large byte arrays (shared-block.ts): copied into memory the
- * child maps rather than through the socket's kernel buffers. Measured with 200 jobs of 1 MiB on 2 workers:
- * see the BULK_MIN_BYTES comment.
+ * child maps rather than through the socket's kernel buffers.
  *
  * Withdrawal is not exact: the parent's view of which jobs have started lags the child by one trip. A job
  * among the first `concurrency` not yet answered may be running; a later one is cancelled with a CANCEL

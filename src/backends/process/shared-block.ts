@@ -6,8 +6,9 @@
  * The answer ring spares the child a system call per result (see process-worker.ts). The jobs ring carries
  * jobs with large byte arrays (a 1 MiB argument): written there, a job is copied once into memory the child
  * maps and once out of it, where the socket cost a copy into the kernel, one out of it in 64 KiB chunks, and
- * one to join the chunks (measured: see process-worker.ts). Its place in the job stream is kept by a BULK frame
- * on the socket, so the child reads every job in the order it was sent.
+ * one to join the chunks. Measured with 200 jobs of 1 MiB each on 2 workers (the benchmark's copy scenario):
+ * ~1,220 MiB/s through the socket, ~2,800 through the ring. Its place in the job stream is kept by a BULK
+ * frame on the socket, so the child reads every job in the order it was sent.
  *
  * Pages are committed only as they are first written: a pool that never sends a large argument pays for the
  * answer ring alone.
