@@ -5,7 +5,7 @@
  *   parent ──DEFINE key→(module, export)──▶ worker      (once per task per worker)
  *   parent ──RUN id, key, slot, args──────▶ worker
  *   parent ──CANCEL id────────────────────▶ worker      (process workers; threads withdraw via shared slots)
- *   parent ──BULK─────────────────────────▶ worker      (the next RUN waits in the bulk ring: large arguments)
+ *   parent ──BULK─────────────────────────▶ worker      (the next RUN waits beside the channel: see BulkFrame)
  *   parent ◀─READY────────────────────────── worker
  *   parent ◀─RESULT id, ok, µs, value─────── worker
  *   parent ◀─SKIPPED id───────────────────── worker     (a withdrawn job was dropped; its slot is free)
@@ -46,7 +46,11 @@ export interface RunFrame {
   /** Set on the structured-clone path when `args` hold shared objects in wire form (see shareable.ts). */
   readonly shared?: true;
 }
-/** In the jobs channel: read the next job from the bulk ring, where it was written just before this frame. */
+/**
+ * In the jobs channel: the next job travels beside it, put there just before this frame was written (a process
+ * worker's jobs ring for large byte arrays; a thread worker's jobs port for what needs structured clone). The
+ * frame keeps the job's place, so a worker reads every job in the order it was sent.
+ */
 export interface BulkFrame {
   readonly type: typeof FRAME_BULK;
 }

@@ -145,6 +145,14 @@ export class Ring {
     return this.#write;
   }
 
+  /** Producer: whether a frame of `bytes` encoded bytes would fit now, wherever the write position stands. */
+  hasRoom(bytes: number): boolean {
+    const need = (4 + bytes + 7) & ~7;
+    const free = this.#capacity - ((this.#write - Atomics.load(this.header, READ)) >>> 0);
+    const contiguous = this.#capacity - (this.#write & this.#mask);
+    return contiguous >= need ? free >= need : free - contiguous >= need;
+  }
+
   /** Reads the next frame, if one has been published: true if `onFrame` was called. */
   readOne(onFrame: (frame: Frame) => void): boolean {
     const r = this.#reader;

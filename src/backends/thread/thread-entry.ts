@@ -7,11 +7,12 @@
  * Atomics.waitAsync so the event loop stays free for the tasks' own timers and I/O.
  */
 import { getHeapStatistics } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { UnserializableError } from '../../errors.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { Frame } from '../common/protocol.ts';
 import {
+  FRAME_BULK,
   FRAME_DEFINE,
   FRAME_MEMORY,
   FRAME_READY,
@@ -92,6 +93,13 @@ const held: Frame[] = [];
 let loadingKinds: Promise<void> | undefined;
 
 function accept(frame: Frame): void {
+  if (frame.type === FRAME_BULK) {
+    // Its job was posted on the jobs port just before this frame was written: take it now, in its place.
+    const received = receiveMessageOnPort(data.jobsPort);
+    if (received === undefined) throw new Error('Spindle: a BULK frame with no job on the jobs port');
+    accept(received.message as Frame);
+    return;
+  }
   if (loadingKinds !== undefined) {
     held.push(frame);
     return;

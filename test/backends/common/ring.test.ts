@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Frame } from '../../../src/backends/common/protocol.ts';
-import { FRAME_RESULT } from '../../../src/backends/common/protocol.ts';
+import { FRAME_BULK, FRAME_RESULT } from '../../../src/backends/common/protocol.ts';
 import { Ring } from '../../../src/backends/common/ring.ts';
 
 const result = (id: number, value: unknown): Frame => ({
@@ -108,5 +108,21 @@ describe('Ring', () => {
   test('a ring over a size that is not a header plus a power of two is refused', () => {
     assert.throws(() => new Ring(new SharedArrayBuffer(64 + 5000)), RangeError);
     assert.throws(() => new Ring(new SharedArrayBuffer(64 + 8192), 0, 64 + 2048), RangeError);
+  });
+
+  test('hasRoom answers as tryWrite would, across the wrap-around too', () => {
+    const buffer = Ring.allocate(4096);
+    const producer = new Ring(buffer);
+    const consumer = new Ring(buffer);
+    // A BULK frame is one byte: it fits until the ring is full, and again once the consumer has read.
+    while (producer.hasRoom(1)) assert.equal(producer.tryWrite({ type: FRAME_BULK }), true);
+    assert.equal(producer.tryWrite({ type: FRAME_BULK }), false);
+    assert.equal(drainAll(consumer).length, 4096 / 8);
+    // Near the end with a short tail left: a frame larger than the tail fits only from the start.
+    while (((producer.produced >>> 0) & 4095) < 4096 - 64) producer.tryWrite({ type: FRAME_BULK });
+    drainAll(consumer);
+    assert.equal(producer.hasRoom(100), true);
+    assert.equal(producer.tryWrite(result(1, 'x'.repeat(80))), true);
+    assert.equal(producer.hasRoom(4000), false);
   });
 });

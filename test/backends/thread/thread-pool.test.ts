@@ -56,7 +56,18 @@ describe('ThreadPoolExecutor: results', () => {
     assert.deepEqual(await p.submit(tasks.echo, plain), plain);
   });
 
-  test('large byte arrays (sent by postMessage, answered the same way) mix with ring-borne tiny tasks', async () => {
+  test('jobs that need structured clone start in the order they were sent, among ring-borne ones', async () => {
+    const p = pool({ maxWorkers: 1 });
+    await p.submit(tasks.startOrder, 0); // the worker is up and has the task defined
+    const args = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? new Map([[i, i]]) : i));
+    const order = await Promise.all(args.map((arg) => p.submit(tasks.startOrder, arg)));
+    assert.deepEqual(
+      order,
+      args.map((_, i) => i + 2),
+    );
+  });
+
+  test('large byte arrays (sent by postMessage, answered through the ring) mix with ring-borne tiny tasks', async () => {
     const p = pool();
     const big = Array.from({ length: 12 }, (_, i) => new Uint8Array(1 << 20).fill(i + 1));
     const bigEchoes = big.map((bytes) => p.submit(tasks.echo, bytes));
