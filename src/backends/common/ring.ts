@@ -140,7 +140,7 @@ export class Ring {
     );
   }
 
-  /** Producer: bytes published so far (a counter wrapping at 2^32): the difference of two readings is what was written between them. */
+  /** Producer: bytes published so far, a counter wrapping at 2^32 (two readings apart: what was written between). */
   get produced(): number {
     return this.#write;
   }

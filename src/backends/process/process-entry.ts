@@ -236,7 +236,7 @@ let loadingKinds: Promise<void> | undefined;
 
 function accept(frame: Frame): void {
   if (frame.type === FRAME_BULK) {
-    // The job it stands for was published in the jobs ring before this frame was written: read it, in its place.
+    // Its job was published in the jobs ring before this frame was written: read it now, in its place.
     if (bulkJobs === undefined || !bulkJobs.readOne(accept))
       throw new Error('Spindle: a BULK frame with no job in the jobs ring');
     return;
