@@ -54,6 +54,10 @@ export interface RunFrame {
 export interface BulkFrame {
   readonly type: typeof FRAME_BULK;
 }
+/** The one BULK frame every sender writes. */
+export const BULK_FRAME: BulkFrame = { type: FRAME_BULK };
+/** Encoded bytes of {@link BULK_FRAME} (the type byte alone). */
+export const BULK_FRAME_BYTES = 1;
 export interface CancelFrame {
   readonly type: typeof FRAME_CANCEL;
   readonly id: number;

@@ -25,6 +25,8 @@ import { UnserializableError } from '../../errors.ts';
 import { markWorkerProcess } from '../../core/may-block.ts';
 import type { Frame, RunFrame } from '../common/protocol.ts';
 import {
+  BULK_FRAME,
+  BULK_FRAME_BYTES,
   FRAME_BULK,
   FRAME_CANCEL,
   FRAME_DEFINE,
@@ -46,7 +48,7 @@ import { JOBS_FD, RESULTS_FD, SHARED_FD } from './process-worker.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { ResultFrame } from '../common/protocol.ts';
 import type { Ring } from '../common/ring.ts';
-import { SharedBlock } from './shared-block.ts';
+import { isLargeBytes, SharedBlock } from './shared-block.ts';
 import { native, type NativeBinding } from '../../shm/native.ts';
 
 markWorkerProcess();
@@ -59,6 +61,8 @@ const out = new FrameEncoder();
 let answers: Ring | undefined;
 /** The jobs ring, once attached: the parent writes there only after {@link SharedBlock.markAttached}. */
 let bulkJobs: Ring | undefined;
+/** The results ring, once attached: large results, each announced by a BULK frame in the answer ring. */
+let bulkResults: Ring | undefined;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Inside the synchronous handling of a chunk, whose end flushes: no microtask needed. */
 let draining = false;
@@ -169,14 +173,18 @@ function attachSharedBlock(): void {
   }
   answers = block.answers;
   bulkJobs = block.jobs;
+  bulkResults = block.results;
   block.markAttached();
 }
 
-/** Publishes a result in the answer ring; false if there is none, or it is full, or the value needs fd 4. */
+/**
+ * Publishes a result in the answer ring (a large byte array in the results ring, a BULK frame in the answer
+ * ring in its place); false if there is no ring, or no room, or the value needs fd 4.
+ */
 function answer(frame: ResultFrame): boolean {
   if (answers === undefined) return false;
   try {
-    if (!answers.tryWrite(frame)) return false;
+    if (!(isLargeBytes(frame.value) ? answerBeside(answers, frame) : answers.tryWrite(frame))) return false;
   } catch (error) {
     if (error !== NotPlain) throw error;
     return false;
@@ -185,6 +193,13 @@ function answer(frame: ResultFrame): boolean {
     out.writeSerialized({ type: 'wake' } satisfies ProcessMessage);
     queueFlush(); // or the flush before the next job, or at the end of this chunk: whichever comes first
   }
+  return true;
+}
+
+function answerBeside(ring: Ring, frame: ResultFrame): boolean {
+  if (bulkResults === undefined || !ring.hasRoom(BULK_FRAME_BYTES) || !bulkResults.tryWrite(frame))
+    return false;
+  ring.tryWrite(BULK_FRAME); // cannot fail: checked above, and only this process writes there
   return true;
 }
 

@@ -37,6 +37,7 @@ import type { TransferItem } from '../../core/call-options.ts';
 import type { WorkerExit } from '../../errors.ts';
 import type { Frame, ResultFrame, RunFrame } from '../common/protocol.ts';
 import {
+  BULK_FRAME,
   FRAME_BULK,
   FRAME_CANCEL,
   FRAME_DEFINE,
@@ -60,19 +61,13 @@ import { closeSync } from 'node:fs';
 import { native } from '../../shm/native.ts';
 import type { Ring } from '../common/ring.ts';
 import { NotPlain } from '../common/codec.ts';
-import { SHARED_BLOCK_BYTES, SharedBlock } from './shared-block.ts';
+import { isLargeBytes, SHARED_BLOCK_BYTES, SharedBlock } from './shared-block.ts';
 
 /** The child's file descriptors: jobs come in on one, results go out on the other. */
 export const JOBS_FD = 3;
 export const RESULTS_FD = 4;
 /** The shared block (answer ring and jobs ring), when there is one. */
 export const SHARED_FD = 5;
-/**
- * A job with a byte array at least this large among its arguments goes through the jobs ring (see
- * shared-block.ts); smaller ones gain nothing there over the socket write the batch makes anyway.
- */
-const BULK_MIN_BYTES = 64 * 1024;
-const BULK_FRAME = { type: FRAME_BULK } as const;
 
 /** What a worker process is told at start (its last argv entry, as JSON). */
 export interface ProcessWorkerConfig {
@@ -360,7 +355,12 @@ export class ProcessWorker implements WorkerHandle {
     }
   }
 
-  #onAnswer = (frame: Frame): void => this.#onMessage(frame);
+  /** A frame from the answer ring; BULK: the result it stands for waits in the results ring. */
+  #onAnswer = (frame: Frame): void => {
+    if (frame.type !== FRAME_BULK) this.#onMessage(frame);
+    else if (this.#block?.results.readOne(this.#onAnswer) !== true)
+      throw new Error('Spindle: a BULK frame with no result in the results ring'); // the worker is stopped
+  };
 
   /**
    * Not polling: raise SLEEPING, so the child sends a WAKE with its next answer. Answers that arrived before
@@ -461,12 +461,9 @@ function openSharedBlock(): { fd: number; block: SharedBlock } | undefined {
   }
 }
 
-/** Whether a top-level argument is a byte array of at least {@link BULK_MIN_BYTES}. */
+/** Whether a top-level argument is a byte array large enough for the jobs ring. */
 function hasLargeBytes(args: readonly unknown[]): boolean {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (ArrayBuffer.isView(arg) && arg.byteLength >= BULK_MIN_BYTES) return true;
-  }
+  for (let i = 0; i < args.length; i++) if (isLargeBytes(args[i])) return true;
   return false;
 }
 

@@ -13,7 +13,8 @@
  *
  * A job that needs structured clone is posted on a port of its own, and a BULK frame in the ring keeps its
  * place: the worker takes it with `receiveMessageOnPort` when it reaches the frame, so jobs arrive in the
- * order they were sent, and those queued together run as one batch (see BULK_FRAME for what that is worth).
+ * order they were sent, and those queued together run as one batch: 1,000 transferred 1 MiB buffers (the
+ * benchmark's transfer case) ~14.5k MiB/s against ~10.5k through 'message' events (medians of six runs each).
  * A job that copies a large byte array is the exception: it goes on the worker's own port, which the worker
  * reads through 'message' events, one job per event, so it starts as soon as its copy is in and its answer
  * goes back while the next is copied; batched behind the BULK frames, the copies kept parent and worker in
@@ -26,7 +27,8 @@ import { UnserializableError, type WorkerExit } from '../../errors.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { Frame, RunFrame } from '../common/protocol.ts';
 import {
-  FRAME_BULK,
+  BULK_FRAME,
+  BULK_FRAME_BYTES,
   FRAME_DEFINE,
   FRAME_MEMORY,
   FRAME_READY,
@@ -52,18 +54,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_ARGS: readonly unknown[] = [];
 const RING_BYTES = 1 << 18;
 /**
- * Marks the place of a job posted on the jobs port. Measured with 1,000 transferred 1 MiB buffers on 2
- * workers (the benchmark's transfer case), against 'message' events: ~14.5k against ~10.5k MiB/s (medians of
- * six runs each, alternating builds).
- */
-const BULK_FRAME = { type: FRAME_BULK } as const;
-/**
  * From this many bytes of byte arrays copied (not transferred), a job goes on the worker's own port instead.
  * Measured with 200 copied 1 MiB arrays: ~2,300 MiB/s behind BULK frames, ~2,850 through events.
  */
 const COPY_BY_EVENT_BYTES = 64 * 1024;
-/** Encoded bytes of {@link BULK_FRAME}. */
-const BULK_FRAME_BYTES = 1;
 
 /** What a thread worker is told at start (workerData). */
 export interface ThreadWorkerData {

@@ -289,6 +289,51 @@ describe('ProcessPoolExecutor: the jobs ring', () => {
   });
 });
 
+describe('ProcessPoolExecutor: the results ring', () => {
+  const MiB = 1 << 20;
+  const isFilled = (bytes: Uint8Array, value: number): boolean =>
+    bytes.byteLength === MiB && bytes[0] === value && bytes[MiB - 1] === value;
+
+  async function attachedPool(): Promise<ProcessPoolExecutor> {
+    const p = pool({ maxWorkers: 1 });
+    await p.submit(tasks.square, 2);
+    assert.equal((await p.submit(tasks.answerRing)).mapped, true);
+    return p;
+  }
+
+  test('a large byte array result comes back through shared memory, not through the socket', async () => {
+    const p = await attachedPool();
+    const before = await p.submit(tasks.bytesWritten);
+    assert.ok(isFilled(await p.submit(tasks.makeBytes, MiB, 7), 7));
+    const after = await p.submit(tasks.bytesWritten);
+    // Through fd 4 the worker would have written the whole MiB.
+    assert.ok(after - before < MiB / 8, `the worker wrote ${after - before} bytes for a 1 MiB result`);
+  });
+
+  test('large results published just before the worker was killed are delivered', async () => {
+    const p = await attachedPool();
+    await p.submit(tasks.killSelf, true); // defined in the worker: its next call starts at its turn
+    const made = [1, 2, 3].map((v) => p.submit(tasks.makeBytes, MiB, v));
+    const killed = p.submit(tasks.killSelf);
+    await null; // the pool sends the batch
+    const until = performance.now() + 300; // busy here: the results wait, unread, when the worker dies
+    while (performance.now() < until);
+    assert.ok((await killed.catch((e: unknown) => e)) instanceof WorkerCrashedError);
+    const results = await Promise.all(made);
+    assert.ok(results.every((bytes, i) => isFilled(bytes, i + 1)));
+  });
+
+  test('more large results than the ring holds arrive whole, the rest by the socket', async () => {
+    const p = await attachedPool();
+    const made = Array.from({ length: 20 }, (_, i) => p.submit(tasks.makeBytes, MiB, i + 1));
+    await null;
+    const until = performance.now() + 300; // the worker fills the 8 MiB ring while nobody reads it
+    while (performance.now() < until);
+    const results = await Promise.all(made);
+    assert.ok(results.every((bytes, i) => isFilled(bytes, i + 1)));
+  });
+});
+
 describe('ProcessPoolExecutor: cancellation and timeouts', () => {
   test('cancel() of a running task rejects with CancelledError and the worker is replaced', async () => {
     const p = pool({ maxWorkers: 1 });
