@@ -210,6 +210,14 @@ describe('ProcessPoolExecutor: the answer ring', () => {
   });
 });
 
+/** A pool of one worker (by default) that has mapped the shared block: attached once its first jobs had their turn. */
+async function attachedPool(options: ProcessPoolOptions = {}): Promise<ProcessPoolExecutor> {
+  const p = pool({ maxWorkers: 1, ...options });
+  await p.submit(tasks.square, 2);
+  assert.equal((await p.submit(tasks.answerRing)).mapped, true);
+  return p;
+}
+
 describe('ProcessPoolExecutor: the jobs ring', () => {
   const MiB = 1 << 20;
   const filled = (value: number): Uint8Array => new Uint8Array(MiB).fill(value);
@@ -217,14 +225,6 @@ describe('ProcessPoolExecutor: the jobs ring', () => {
     const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
     return [array.constructor.name, array.byteLength, bytes.reduce((sum, b) => sum + b, 0)];
   };
-
-  /** A pool of one worker that has mapped the shared block (attached once its first jobs had their turn). */
-  async function attachedPool(options: ProcessPoolOptions = {}): Promise<ProcessPoolExecutor> {
-    const p = pool({ maxWorkers: 1, ...options });
-    await p.submit(tasks.square, 2);
-    assert.equal((await p.submit(tasks.answerRing)).mapped, true);
-    return p;
-  }
 
   test('a large byte array reaches the worker through shared memory, not through its socket', async () => {
     const p = await attachedPool();
@@ -293,13 +293,6 @@ describe('ProcessPoolExecutor: the results ring', () => {
   const MiB = 1 << 20;
   const isFilled = (bytes: Uint8Array, value: number): boolean =>
     bytes.byteLength === MiB && bytes[0] === value && bytes[MiB - 1] === value;
-
-  async function attachedPool(): Promise<ProcessPoolExecutor> {
-    const p = pool({ maxWorkers: 1 });
-    await p.submit(tasks.square, 2);
-    assert.equal((await p.submit(tasks.answerRing)).mapped, true);
-    return p;
-  }
 
   test('a large byte array result comes back through shared memory, not through the socket', async () => {
     const p = await attachedPool();
