@@ -210,7 +210,7 @@ describe('ProcessPoolExecutor: the answer ring', () => {
   });
 });
 
-/** A pool of one worker (by default) that has mapped the shared block: attached once its first jobs had their turn. */
+/** A pool of one worker (by default) that has mapped the shared block (once its first jobs had their turn). */
 async function attachedPool(options: ProcessPoolOptions = {}): Promise<ProcessPoolExecutor> {
   const p = pool({ maxWorkers: 1, ...options });
   await p.submit(tasks.square, 2);
