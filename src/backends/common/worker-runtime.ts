@@ -5,6 +5,10 @@
  * Synchronous tasks run inline while draining a batch, so a burst of tiny tasks costs one wake-up, not one
  * per task. Each result is handed over as soon as it exists (not at the end of the batch): if the worker
  * dies later in the batch, the parent still gets every result that was produced.
+ *
+ * A job whose task has not been defined yet waits for its DEFINE, untouched (so it can still be withdrawn):
+ * the parent always sends the DEFINE first, but a thread worker's ring and its port are not ordered with
+ * each other, and a DEFINE that did not fit in a full ring comes by the port.
  */
 import { NotATaskError, TaskNotFoundError, WorkerStartError } from '../../errors.ts';
 import { TaskScope, runInScope } from '../../core/current.ts';
@@ -46,6 +50,8 @@ export class WorkerRuntime {
   readonly #definitions = new Map<number, Definition>();
   readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
   readonly #queue = new Fifo<RunFrame>();
+  /** Jobs whose task key has no definition yet, by key, in arrival order. */
+  readonly #undefined = new Map<number, RunFrame[]>();
   #active = 0;
   #lastMemoryReport = 0;
 
@@ -57,7 +63,7 @@ export class WorkerRuntime {
 
   /** Jobs queued or running. */
   get busy(): boolean {
-    return this.#active > 0 || this.#queue.size > 0;
+    return this.#active > 0 || this.#queue.size > 0 || this.#undefined.size > 0;
   }
 
   define(frame: DefineFrame): void {
@@ -67,6 +73,10 @@ export class WorkerRuntime {
       fn: undefined,
       loading: undefined,
     });
+    const waiting = this.#undefined.get(frame.key);
+    if (waiting === undefined) return;
+    this.#undefined.delete(frame.key);
+    for (let i = waiting.length - 1; i >= 0; i--) this.#queue.unshift(waiting[i]!); // next, in their order
   }
 
   enqueue(frame: RunFrame): void {
@@ -78,6 +88,12 @@ export class WorkerRuntime {
     while (this.#active < this.#options.concurrency) {
       const frame = this.#queue.shift();
       if (frame === undefined) return;
+      if (!this.#definitions.has(frame.key)) {
+        const waiting = this.#undefined.get(frame.key);
+        if (waiting === undefined) this.#undefined.set(frame.key, [frame]);
+        else waiting.push(frame);
+        continue;
+      }
       if (!this.#gate(frame)) {
         this.#sink.skipped(frame.id);
         continue;
@@ -87,15 +103,7 @@ export class WorkerRuntime {
   }
 
   #start(frame: RunFrame): void {
-    const definition = this.#definitions.get(frame.key);
-    if (definition === undefined) {
-      this.#fail(
-        frame.id,
-        0,
-        new Error(`Spindle protocol: job ${frame.id} names unknown task key ${frame.key}`),
-      );
-      return;
-    }
+    const definition = this.#definitions.get(frame.key)!; // pump() starts only defined ones
     if (definition.fn !== undefined) {
       this.#call(frame, definition.fn);
       return;
