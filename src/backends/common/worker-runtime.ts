@@ -88,7 +88,8 @@ export class WorkerRuntime {
     while (this.#active < this.#options.concurrency) {
       const frame = this.#queue.shift();
       if (frame === undefined) return;
-      if (!this.#definitions.has(frame.key)) {
+      const definition = this.#definitions.get(frame.key);
+      if (definition === undefined) {
         const waiting = this.#undefined.get(frame.key);
         if (waiting === undefined) this.#undefined.set(frame.key, [frame]);
         else waiting.push(frame);
@@ -98,12 +99,11 @@ export class WorkerRuntime {
         this.#sink.skipped(frame.id);
         continue;
       }
-      this.#start(frame);
+      this.#start(frame, definition);
     }
   }
 
-  #start(frame: RunFrame): void {
-    const definition = this.#definitions.get(frame.key)!; // pump() starts only defined ones
+  #start(frame: RunFrame, definition: Definition): void {
     if (definition.fn !== undefined) {
       this.#call(frame, definition.fn);
       return;
