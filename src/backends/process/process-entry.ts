@@ -47,7 +47,6 @@ import type { ProcessMessage, ProcessWorkerConfig } from './process-worker.ts';
 import { JOBS_FD, RESULTS_FD, SHARED_FD } from './process-worker.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { ResultFrame } from '../common/protocol.ts';
-import type { Ring } from '../common/ring.ts';
 import { isLargeBytes, SharedBlock } from './shared-block.ts';
 import { native, type NativeBinding } from '../../shm/native.ts';
 
@@ -57,12 +56,11 @@ const spinMs = config.spinMicros / 1000;
 process.title = config.title;
 
 const out = new FrameEncoder();
-/** The answer ring, once attached (see the end of this file); until then results take fd 4. */
-let answers: Ring | undefined;
-/** The jobs ring, once attached: the parent writes there only after {@link SharedBlock.markAttached}. */
-let bulkJobs: Ring | undefined;
-/** The results ring, once attached: large results, each announced by a BULK frame in the answer ring. */
-let bulkResults: Ring | undefined;
+/**
+ * The block the parent shares (answer, jobs and results rings), once attached (see the end of this file);
+ * until then results take fd 4, and the parent sends every job by fd 3.
+ */
+let shared: SharedBlock | undefined;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Inside the synchronous handling of a chunk, whose end flushes: no microtask needed. */
 let draining = false;
@@ -154,8 +152,8 @@ function settle(): void {
 }
 
 /**
- * Maps the block the parent shares (answer ring, jobs ring) and says so in it. Without it every result takes
- * fd 4 and every job comes by fd 3, which the parent then keeps to.
+ * Maps the block the parent shares and says so in it. Without it every result takes fd 4 and every job comes
+ * by fd 3, which the parent then keeps to.
  */
 function attachSharedBlock(): void {
   let binding: NativeBinding;
@@ -171,9 +169,7 @@ function attachSharedBlock(): void {
   } catch {
     return;
   }
-  answers = block.answers;
-  bulkJobs = block.jobs;
-  bulkResults = block.results;
+  shared = block;
   block.markAttached();
 }
 
@@ -182,9 +178,10 @@ function attachSharedBlock(): void {
  * ring in its place); false if there is no ring, or no room, or the value needs fd 4.
  */
 function answer(frame: ResultFrame): boolean {
-  if (answers === undefined) return false;
+  if (shared === undefined) return false;
+  const { answers } = shared;
   try {
-    if (!(isLargeBytes(frame.value) ? answerBeside(answers, frame) : answers.tryWrite(frame))) return false;
+    if (!(isLargeBytes(frame.value) ? answerBeside(shared, frame) : answers.tryWrite(frame))) return false;
   } catch (error) {
     if (error !== NotPlain) throw error;
     return false;
@@ -196,10 +193,9 @@ function answer(frame: ResultFrame): boolean {
   return true;
 }
 
-function answerBeside(ring: Ring, frame: ResultFrame): boolean {
-  if (bulkResults === undefined || !ring.hasRoom(BULK_FRAME_BYTES) || !bulkResults.tryWrite(frame))
-    return false;
-  ring.tryWrite(BULK_FRAME); // cannot fail: checked above, and only this process writes there
+function answerBeside({ answers, results }: SharedBlock, frame: ResultFrame): boolean {
+  if (!answers.hasRoom(BULK_FRAME_BYTES) || !results.tryWrite(frame)) return false;
+  answers.tryWrite(BULK_FRAME); // cannot fail: checked above, and only this process writes there
   return true;
 }
 
@@ -252,7 +248,7 @@ let loadingKinds: Promise<void> | undefined;
 function accept(frame: Frame): void {
   if (frame.type === FRAME_BULK) {
     // Its job was published in the jobs ring before this frame was written: read it now, in its place.
-    if (bulkJobs === undefined || !bulkJobs.readOne(accept))
+    if (shared === undefined || !shared.jobs.readOne(accept))
       throw new Error('Spindle: a BULK frame with no job in the jobs ring');
     return;
   }
