@@ -14,10 +14,17 @@
 //
 // Entries and chunks all sit in dist/ itself, so `new URL('./thread-entry.js', import.meta.url)` resolves
 // the same from whichever chunk the pool code lands in.
+//
+// Last, the library chunk becomes a script with a V8 code cache (dist/library.js, dist/library.cache), and
+// the chunk's file a small module that loads it: see library-script.mjs.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
+import { libraryLoader, libraryScript } from './library-script.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const src = `${root}src/`;
@@ -117,3 +124,20 @@ for (const output of Object.keys(result.metafile.outputs).filter((file) => file.
   const ascii = code.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (ascii !== code) writeFileSync(path, ascii);
 }
+
+// The library chunk as a script with a code cache (see library-script.mjs). The cache is made here, by running
+// the script once as the loader will: V8 keeps in it the code of everything compiled by then, the top level
+// and what it called.
+const chunkPath = `${root}${libraryChunks[0][0]}`;
+const { script, exportNames } = libraryScript(readFileSync(chunkPath, 'latin1'));
+const scriptPath = `${root}dist/library.js`;
+writeFileSync(scriptPath, script, 'latin1');
+writeFileSync(chunkPath, libraryLoader(exportNames, 'library.js', 'library.cache'));
+const chunkUrl = pathToFileURL(chunkPath);
+const compiled = new Script(readFileSync(scriptPath, 'latin1'), { filename: scriptPath });
+compiled.runInThisContext()(
+  createRequire(chunkUrl),
+  (specifier) => import(new URL(specifier, chunkUrl).href),
+  { url: chunkUrl.href },
+);
+writeFileSync(`${root}dist/library.cache`, compiled.createCachedData());

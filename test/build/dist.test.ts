@@ -4,7 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { describe, it } from 'node:test';
 
 const dist = new URL('../../dist/', import.meta.url);
@@ -33,6 +37,43 @@ describe('the built package', { skip }, () => {
     for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
       const source = readFileSync(new URL(file, dist), 'utf8');
       assert.ok(/^[\0-\x7f]*$/.test(source), `${file} has a non-ASCII character`);
+    }
+  });
+
+  it('ships the library as a script with a code cache that this Node accepts', () => {
+    // As the loader in the chunk compiles it: a rejected cache would cost every worker ~7 ms of its start.
+    const file = fileURLToPath(new URL('library.js', dist));
+    const script = new Script(readFileSync(file, 'latin1'), {
+      filename: file,
+      cachedData: readFileSync(new URL('library.cache', dist)),
+    });
+    assert.equal(script.cachedDataRejected, false);
+  });
+
+  it('runs without its code cache, and with one V8 refuses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spindle-dist-'));
+    try {
+      cpSync(fileURLToPath(dist), join(dir, 'dist'), { recursive: true });
+      writeFileSync(
+        join(dir, 'task.mjs'),
+        "import { task } from './dist/index.js';\nexport const triple = task(import.meta.url, (n) => n * 3);\n",
+      );
+      writeFileSync(
+        join(dir, 'main.mjs'),
+        "import { ThreadPoolExecutor } from './dist/index.js';\nimport { triple } from './task.mjs';\nconst pool = new ThreadPoolExecutor({ maxWorkers: 1 });\nconsole.log(await pool.submit(triple, 7));\nawait pool.shutdown();\n",
+      );
+      const cache = join(dir, 'dist', 'library.cache');
+      for (const damage of [() => rmSync(cache), () => writeFileSync(cache, Buffer.alloc(4096, 7))]) {
+        damage();
+        const run = spawnSync(process.execPath, [join(dir, 'main.mjs')], {
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
+        assert.equal(run.status, 0, run.stderr);
+        assert.equal(run.stdout.trim(), '21');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
