@@ -110,10 +110,13 @@ function requireText(clause, from) {
  */
 export function libraryLoader(exportNames, scriptName, cacheName) {
   return `// The library: ${scriptName}, compiled with the V8 code cache in ${cacheName} (see scripts/library-script.mjs).
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+// Built-ins come through require: an ES import of one builds a facade that reads every export, which loads
+// what its lazy getters hold (node:fs's promises API, for one) in every worker.
+const { createRequire } = process.getBuiltinModule?.("node:module") ?? (await import("node:module"));
+const require = createRequire(import.meta.url);
+const { readFileSync } = require("node:fs");
+const { fileURLToPath } = require("node:url");
+const { Script } = require("node:vm");
 const file = fileURLToPath(new URL(${JSON.stringify(`./${scriptName}`)}, import.meta.url));
 let cachedData;
 try {
@@ -122,7 +125,7 @@ try {
   cachedData = undefined;
 }
 const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData });
-const library = script.runInThisContext()(createRequire(import.meta.url), (specifier) => import(specifier), import.meta);
+const library = script.runInThisContext()(require, (specifier) => import(specifier), import.meta);
 export const {
 ${exportNames.map((name) => `  ${name},`).join('\n')}
 } = library;

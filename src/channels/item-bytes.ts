@@ -10,7 +10,7 @@
  * memory is refused because bytes in a queue cannot carry a reference to memory: v8.serialize would silently
  * copy a view of a SharedArrayBuffer, and the receiver would write to a copy nobody else sees.
  */
-import { deserialize, serialize } from 'node:v8';
+import { nodeV8 } from '../core/lazy-builtins.ts';
 import { isShareable } from '../core/shareable.ts';
 import { UnserializableError } from '../errors.ts';
 import { describeUncloneable } from '../backends/common/remote-error.ts';
@@ -68,7 +68,7 @@ export function releaseItem(w: Writer): void {
 /** Decodes the item stored at `bytes[offset, offset + length)` into a value of this thread's own. */
 export function decodeItem(reader: Reader, offset: number, length: number): unknown {
   const bytes = reader.bytes;
-  if (bytes[offset] === V8_TAG) return deserialize(bytes.subarray(offset + 1, offset + length));
+  if (bytes[offset] === V8_TAG) return nodeV8().deserialize(bytes.subarray(offset + 1, offset + length));
   reader.pos = offset;
   return decodeValue(reader);
 }
@@ -83,7 +83,7 @@ function serializeItem(item: unknown, owner: string): Uint8Array {
       shared.path,
     );
   try {
-    return serialize(item);
+    return nodeV8().serialize(item);
   } catch (error) {
     const found = describeUncloneable(item, 'item');
     const path = found?.path ?? 'item';

@@ -21,7 +21,7 @@
  * a `v8.DefaultSerializer` straight after the header bytes, so a frame is one buffer with no copy, and its
  * buffer is its own (never Node's shared pool): the bridge transfers it to another thread.
  */
-import { DefaultSerializer, deserialize } from 'node:v8';
+import { nodeV8 } from '../core/lazy-builtins.ts';
 import { ProtocolError } from '../errors.ts';
 
 export const FRAME_CHALLENGE = 0x01;
@@ -200,7 +200,7 @@ function serializeFrame(
   what: string,
 ): Buffer {
   const prefix = status < 0 ? REQUEST_PREFIX : REPLY_PREFIX;
-  const serializer = new DefaultSerializer();
+  const serializer = new (nodeV8().DefaultSerializer)();
   serializer.writeRawBytes(new Uint8Array(prefix));
   serializer.writeHeader();
   serializer.writeValue(value);
@@ -271,7 +271,7 @@ export function readReplyHead(payload: Buffer): ReplyHead {
 
 export function deserializeBody(body: Buffer, what: string): unknown {
   try {
-    return deserialize(body);
+    return nodeV8().deserialize(body);
   } catch (error) {
     throw new ProtocolError(
       `Malformed ${what}: its body does not deserialize (${(error as Error).message})`,

@@ -33,6 +33,13 @@ describe('the built package', { skip }, () => {
     assert.equal(chunks.size, 1, `entries import ${[...chunks].join(', ')}`);
   });
 
+  it('gives the worker entries no ES import of a built-in (each builds a facade that loads its lazy parts)', () => {
+    for (const file of ['thread-entry.js', 'process-entry.js', ...new Set(chunksImportedBy('index.js'))]) {
+      const source = readFileSync(new URL(file, dist), 'utf8');
+      assert.doesNotMatch(source, /from "node:/, `${file} imports a built-in`);
+    }
+  });
+
   it('is ASCII throughout, so V8 holds each source as one-byte text', () => {
     for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
       const source = readFileSync(new URL(file, dist), 'utf8');

@@ -16,7 +16,7 @@
  * buffer once nothing decoded from it views it): measured with 1 MiB arguments, fresh memory for each one
  * cost as much in page faults as the copies themselves.
  */
-import { deserialize, serialize } from 'node:v8';
+import { nodeV8 } from '../../core/lazy-builtins.ts';
 import { NotPlain, Reader, Writer } from '../common/codec.ts';
 import type { Frame } from '../common/protocol.ts';
 import { packSharedFrame, readFrame, writeFrame } from '../common/protocol.ts';
@@ -71,7 +71,7 @@ export class FrameEncoder {
 
   /** Appends any structured-cloneable message as `v8.serialize`; throws, with nothing appended, if it is not. */
   writeSerialized(message: unknown): void {
-    const body = serialize(message);
+    const body = nodeV8().serialize(message);
     const w = this.#writer;
     w.ensure(HEADER_BYTES + body.byteLength);
     w.view.setUint32(w.pos, body.byteLength, true);
@@ -206,7 +206,7 @@ export class FrameDecoder<M = never> {
       } else if (kind === KIND_V8) {
         // Shared objects inside stay in wire form: the receiver revives them once their kinds are loaded.
         aliased = true;
-        this.#onMessage(deserialize(bytes.subarray(bodyStart, bodyEnd)) as Frame | M);
+        this.#onMessage(nodeV8().deserialize(bytes.subarray(bodyStart, bodyEnd)) as Frame | M);
       } else {
         throw corrupt(`unknown frame kind ${String(kind)}`);
       }

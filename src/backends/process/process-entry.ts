@@ -19,8 +19,6 @@
  * task that leaves a timer or a server behind keeps it running, and the pool kills it after
  * `shutdownTimeoutMs`, as it does a worker thread.
  */
-import { closeSync, readSync, writeSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { UnserializableError } from '../../errors.ts';
 import { markWorkerProcess } from '../../core/may-block.ts';
 import type { Frame, RunFrame } from '../common/protocol.ts';
@@ -49,6 +47,10 @@ import { NotPlain } from '../common/codec.ts';
 import type { ResultFrame } from '../common/protocol.ts';
 import { isLargeBytes, SharedBlock } from './shared-block.ts';
 import { native, type NativeBinding } from '../../shm/native.ts';
+import { nodeFs, nodeNet } from '../../core/lazy-builtins.ts';
+
+const { closeSync, readSync, writeSync } = nodeFs();
+const { Socket } = nodeNet();
 
 markWorkerProcess();
 const config = JSON.parse(process.argv[2] ?? '{}') as ProcessWorkerConfig;
@@ -66,6 +68,14 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 let draining = false;
 let flushQueued = false;
 let closing = false;
+/**
+ * The shared block is mapped once a first result has gone out or the worker is idle (at once, if no job is
+ * waiting at start-up): loading the native addon and mapping take ~1.5 ms, which the first result need not
+ * wait for, and done while a task module loaded they delayed its result by ~2 ms (measured). Until then
+ * results take fd 4, which the parent reads all the same, and jobs come by fd 3.
+ */
+let attachPending = config.sharedBlock;
+let answered = false;
 /** The highest job id that has reached its turn to start: ids rise in the order jobs arrive. */
 let lastTurn = 0;
 /** Jobs cancelled before their turn. */
@@ -149,6 +159,10 @@ function settle(): void {
   flushQueued = false;
   flush();
   if (closing && !runtime.busy) input.destroy();
+  else if (attachPending && (answered || !runtime.busy)) {
+    attachPending = false;
+    setImmediate(attachSharedBlock);
+  }
 }
 
 /**
@@ -202,6 +216,7 @@ function answerBeside({ answers, results }: SharedBlock, frame: ResultFrame): bo
 const sink: WorkerSink = {
   result(id, ok, runMicros, value) {
     running.delete(id);
+    answered = true;
     try {
       if (answer({ type: FRAME_RESULT, id, ok, runMicros, value })) return;
       out.writeFrame({ type: FRAME_RESULT, id, ok, runMicros, value });
@@ -372,6 +387,8 @@ input.on('error', onEnd);
 
 out.writeFrame({ type: FRAME_READY });
 flush();
-// Attached after the first jobs have had their turn: loading the native addon costs ~1.5 ms (measured), which
-// the first result need not wait for. Until then results take fd 4, which the parent reads all the same.
-if (config.sharedBlock) setImmediate(attachSharedBlock);
+// Jobs sent while this process started up are waiting in fd 3: take them now rather than a turn of the event
+// loop later (~1–2 ms of a pool's first result, measured). The socket has read nothing yet, so order holds.
+const waiting = tryRead();
+if (waiting > 0) handle(readBuffer.slice(0, waiting));
+else settle();

@@ -6,8 +6,7 @@
  * caller usually lands within microseconds, and a futex wake-up costs ~25 µs), then park on
  * Atomics.waitAsync so the event loop stays free for the tasks' own timers and I/O.
  */
-import { getHeapStatistics } from 'node:v8';
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { nodeV8, nodeWorkerThreads } from '../../core/lazy-builtins.ts';
 import { UnserializableError } from '../../errors.ts';
 import { NotPlain } from '../common/codec.ts';
 import type { Frame } from '../common/protocol.ts';
@@ -31,6 +30,8 @@ import { WorkerRuntime } from '../common/worker-runtime.ts';
 import type { WorkerSink } from '../common/worker-runtime.ts';
 import { Ring, WRITE } from '../common/ring.ts';
 import type { ThreadWorkerData } from './thread-worker.ts';
+
+const { parentPort, receiveMessageOnPort, workerData } = nodeWorkerThreads();
 
 const port = parentPort!;
 const data = workerData as ThreadWorkerData;
@@ -84,7 +85,7 @@ const runtime = new WorkerRuntime(
   {
     concurrency: data.concurrency,
     memoryReportMs: data.memoryReportMs,
-    measureMemory: () => getHeapStatistics().used_heap_size,
+    measureMemory: () => nodeV8().getHeapStatistics().used_heap_size,
   },
 );
 

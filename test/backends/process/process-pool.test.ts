@@ -279,6 +279,19 @@ describe('ProcessPoolExecutor: the jobs ring', () => {
     assert.equal(p.stats().workerRestarts, 0);
   });
 
+  test('a worker maps the block after its first result, also while another task keeps it busy', async () => {
+    const p = pool({ maxWorkers: 1, concurrencyPerWorker: 2 });
+    const hanging = p.submit(tasks.hang); // in flight from the start, never done: the worker is never idle
+    assert.equal(await p.submit(tasks.square, 3), 9);
+    let ring = await p.submit(tasks.answerRing);
+    for (let tries = 0; !ring.mapped && tries < 100; tries++) {
+      await sleep(10); // the worker maps it in a callback of its own, after that first result
+      ring = await p.submit(tasks.answerRing);
+    }
+    assert.deepEqual(ring, { mapped: true, descriptorOpen: false });
+    hanging.cancel();
+  });
+
   test('a worker that cannot map the block gets large jobs by its socket', async () => {
     const env = { ...process.env, SPINDLE_NATIVE_ADDON: '/nonexistent/spindle_shm.node' };
     const p = pool({ maxWorkers: 1, env });
