@@ -16,7 +16,8 @@
 // the same from whichever chunk the pool code lands in.
 //
 // Last, the library chunk becomes a script with a V8 code cache (dist/library.js, dist/library.cache), and
-// the chunk's file a small module that loads it: see library-script.mjs.
+// the chunk's file a small module that loads it (or, with source maps on, the chunk itself, kept as
+// dist/library.mjs): see library-script.mjs.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -129,10 +130,12 @@ for (const output of Object.keys(result.metafile.outputs).filter((file) => file.
 // the script once as the loader will: V8 keeps in it the code of everything compiled by then, the top level
 // and what it called.
 const chunkPath = `${root}${libraryChunks[0][0]}`;
-const { script, exportNames } = libraryScript(readFileSync(chunkPath, 'latin1'));
+const chunk = readFileSync(chunkPath, 'latin1');
+const { script, exportNames } = libraryScript(chunk);
 const scriptPath = `${root}dist/library.js`;
 writeFileSync(scriptPath, script, 'latin1');
-writeFileSync(chunkPath, libraryLoader(exportNames, 'library.js', 'library.cache'));
+writeFileSync(`${root}dist/library.mjs`, chunk, 'latin1'); // loaded instead when source maps are on
+writeFileSync(chunkPath, libraryLoader(exportNames, 'library.js', 'library.cache', 'library.mjs'));
 const chunkUrl = pathToFileURL(chunkPath);
 const compiled = new Script(readFileSync(scriptPath, 'latin1'), { filename: scriptPath });
 compiled.runInThisContext()(

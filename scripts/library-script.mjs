@@ -104,28 +104,38 @@ function requireText(clause, from) {
  * The ES module that takes the chunk's place: compiles the script, with its code cache if there is one and
  * this Node accepts it (V8 refuses a cache made by another V8 version or under other flags, and then
  * compiles the source as usual), and exports what the chunk exported.
+ *
+ * With source maps on (`--enable-source-maps`), it imports the chunk as it was, kept beside as an ES module,
+ * instead: Node 20 maps the stack frames of modules, not of a vm.Script, and whoever asks for source maps wants
+ * the TypeScript lines more than a faster start.
  * @param {string[]} exportNames
  * @param {string} scriptName file name of the script, beside the chunk
  * @param {string} cacheName file name of the code cache, beside the chunk
+ * @param {string} moduleName file name of the chunk as an ES module, beside it
  */
-export function libraryLoader(exportNames, scriptName, cacheName) {
+export function libraryLoader(exportNames, scriptName, cacheName, moduleName) {
   return `// The library: ${scriptName}, compiled with the V8 code cache in ${cacheName} (see scripts/library-script.mjs).
 // Built-ins come through require: an ES import of one builds a facade that reads every export, which loads
 // what its lazy getters hold (node:fs's promises API, for one) in every worker.
 const { createRequire } = process.getBuiltinModule?.("node:module") ?? (await import("node:module"));
 const require = createRequire(import.meta.url);
-const { readFileSync } = require("node:fs");
-const { fileURLToPath } = require("node:url");
-const { Script } = require("node:vm");
-const file = fileURLToPath(new URL(${JSON.stringify(`./${scriptName}`)}, import.meta.url));
-let cachedData;
-try {
-  cachedData = readFileSync(new URL(${JSON.stringify(`./${cacheName}`)}, import.meta.url));
-} catch {
-  cachedData = undefined;
+const library = process.sourceMapsEnabled
+  ? await import(${JSON.stringify(`./${moduleName}`)})
+  : compile();
+function compile() {
+  const { readFileSync } = require("node:fs");
+  const { fileURLToPath } = require("node:url");
+  const { Script } = require("node:vm");
+  const file = fileURLToPath(new URL(${JSON.stringify(`./${scriptName}`)}, import.meta.url));
+  let cachedData;
+  try {
+    cachedData = readFileSync(new URL(${JSON.stringify(`./${cacheName}`)}, import.meta.url));
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData });
+  return script.runInThisContext()(require, (specifier) => import(specifier), import.meta);
 }
-const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData });
-const library = script.runInThisContext()(require, (specifier) => import(specifier), import.meta);
 export const {
 ${exportNames.map((name) => `  ${name},`).join('\n')}
 } = library;

@@ -57,7 +57,27 @@ describe('the built package', { skip }, () => {
     assert.equal(script.cachedDataRejected, false);
   });
 
-  it('runs without its code cache, and with one V8 refuses', () => {
+  it('loads the library as the script normally, and as the module it was when source maps are on', () => {
+    // Node 20 maps the frames of modules only: with --enable-source-maps a library error must point at src/.
+    const code =
+      "import('spindle').then(({ ThreadPoolExecutor }) => { try { new ThreadPoolExecutor({ maxWorkers: 0 }); } catch (e) { console.log(e.stack.split('\\n')[1]); } });";
+    const frame = (flags: string[]): string => {
+      const env = { ...process.env };
+      delete env.NODE_OPTIONS;
+      const run = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', code], {
+        cwd: fileURLToPath(new URL('..', dist)),
+        env,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout;
+    };
+    assert.match(frame([]), /dist\/library\.js:\d+/);
+    assert.match(frame(['--enable-source-maps']), /src\/backends\/pool\/pool-options\.ts:\d+/);
+  });
+
+  it('runs without its code cache, with one V8 refuses, and without process.getBuiltinModule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spindle-dist-'));
     try {
       cpSync(fileURLToPath(dist), join(dir, 'dist'), { recursive: true });
@@ -79,6 +99,17 @@ describe('the built package', { skip }, () => {
         assert.equal(run.status, 0, run.stderr);
         assert.equal(run.stdout.trim(), '21');
       }
+      // Node before 20.16 has no process.getBuiltinModule: the loader imports node:module instead.
+      writeFileSync(
+        join(dir, 'old-node.mjs'),
+        "delete process.getBuiltinModule;\nawait import('./main.mjs');\n",
+      );
+      const old = spawnSync(process.execPath, [join(dir, 'old-node.mjs')], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(old.status, 0, old.stderr);
+      assert.equal(old.stdout.trim(), '21');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -105,8 +105,9 @@ describe('libraryScript', () => {
 
 describe('libraryLoader', () => {
   it('exports every name of the library', () => {
-    const loader = libraryLoader(['a', 'b'], 'library.js', 'library.cache');
+    const loader = libraryLoader(['a', 'b'], 'library.js', 'library.cache', 'library.mjs');
     assert.match(loader, /export const \{\n {2}a,\n {2}b,\n\} = library;/);
     assert.match(loader, /new URL\("\.\/library\.cache", import\.meta\.url\)/);
+    assert.match(loader, /process\.sourceMapsEnabled\s+\? await import\("\.\/library\.mjs"\)/);
   });
 });
