@@ -16,6 +16,8 @@ import ts from 'typescript';
 const REQUIRE = 'require';
 const IMPORT = '__spindleImport';
 const IMPORT_META = '__spindleImportMeta';
+/** See src/core/library-cache.ts. */
+const CODE_CACHE = '__spindleLibraryCodeCache';
 
 /**
  * @param {string} code the chunk, as esbuild wrote it
@@ -76,7 +78,7 @@ export function libraryScript(code) {
   edits.sort((a, b) => b.start - a.start);
   let body = code;
   for (const edit of edits) body = body.slice(0, edit.start) + edit.text + body.slice(edit.end);
-  const head = `(function (${REQUIRE}, ${IMPORT}, ${IMPORT_META}) {"use strict";`;
+  const head = `(function (${REQUIRE}, ${IMPORT}, ${IMPORT_META}, ${CODE_CACHE}) {"use strict";`;
   return { script: `${head}${body}\n})`, exportNames };
 }
 
@@ -105,6 +107,9 @@ function requireText(clause, from) {
  * this Node accepts it (V8 refuses a cache made by another V8 version or under other flags, and then
  * compiles the source as usual), and exports what the chunk exported.
  *
+ * A worker thread takes the cache its parent hands it (src/core/library-cache.ts) before the shipped one: the
+ * parent makes one only when V8 refused the shipped one, which the worker, under the same flags, would too.
+ *
  * With source maps on (`--enable-source-maps`), it imports the chunk as it was, kept beside as an ES module,
  * instead: Node 20 maps the stack frames of modules, not of a vm.Script, and whoever asks for source maps wants
  * the TypeScript lines more than a faster start.
@@ -126,15 +131,21 @@ function compile() {
   const { readFileSync } = require("node:fs");
   const { fileURLToPath } = require("node:url");
   const { Script } = require("node:vm");
+  const { workerData } = require("node:worker_threads");
   const file = fileURLToPath(new URL(${JSON.stringify(`./${scriptName}`)}, import.meta.url));
-  let cachedData;
+  const given = workerData?.spindleLibraryCache instanceof Uint8Array ? workerData.spindleLibraryCache : undefined;
+  let cachedData = given;
   try {
-    cachedData = readFileSync(new URL(${JSON.stringify(`./${cacheName}`)}, import.meta.url));
+    cachedData ??= readFileSync(new URL(${JSON.stringify(`./${cacheName}`)}, import.meta.url));
   } catch {
     cachedData = undefined;
   }
   const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData });
-  return script.runInThisContext()(require, (specifier) => import(specifier), import.meta);
+  const accepted = cachedData !== undefined && !script.cachedDataRejected;
+  let made;
+  // For this isolate's own worker threads: nothing if they can take the shipped cache, else one that suits them.
+  const codeCache = () => (accepted ? given : (made ??= script.createCachedData()));
+  return script.runInThisContext()(require, (specifier) => import(specifier), import.meta, codeCache);
 }
 export const {
 ${exportNames.map((name) => `  ${name},`).join('\n')}

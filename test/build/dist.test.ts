@@ -77,6 +77,22 @@ describe('the built package', { skip }, () => {
     assert.match(frame(['--enable-source-maps']), /src\/backends\/pool\/pool-options\.ts:\d+/);
   });
 
+  it('hands worker threads a code cache of its own when V8 flags make it refuse the shipped one', () => {
+    const handed = (flags: string[]): unknown => {
+      const env = { ...process.env };
+      delete env.NODE_OPTIONS;
+      const run = spawnSync(
+        process.execPath,
+        [...flags, fileURLToPath(new URL('fixtures/dist-cache.mjs', import.meta.url))],
+        { env, encoding: 'utf8', timeout: 30_000 },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      return JSON.parse(run.stdout);
+    };
+    assert.deepEqual(handed([]), { given: false }); // the shipped cache suits the workers
+    assert.deepEqual(handed(['--max-old-space-size=3000']), { given: true, rejected: false });
+  });
+
   it('runs without its code cache, with one V8 refuses, and without process.getBuiltinModule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spindle-dist-'));
     try {

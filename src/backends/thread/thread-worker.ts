@@ -45,6 +45,7 @@ import { loadKindsFor } from '../common/shared-kinds.ts';
 import { Ring, WRITE } from '../common/ring.ts';
 import { livenessBuffer, markThreadExited, markThreadStarted } from './thread-liveness.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
+import { libraryCodeCache } from '../../core/library-cache.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
 
@@ -71,6 +72,8 @@ export interface ThreadWorkerData {
   readonly spinMicros: number;
   /** The table of exited threads (thread-liveness.ts), shared by every thread of the process. */
   readonly liveness: SharedArrayBuffer;
+  /** Compiled code of the library for the worker to start from (core/library-cache.ts), read by its loader. */
+  readonly spindleLibraryCache: Uint8Array | undefined;
 }
 
 export interface ThreadWorkerOptions {
@@ -135,6 +138,7 @@ export class ThreadWorker implements WorkerHandle {
       memoryReportMs: options.memoryReportMs,
       spinMicros: options.spinMicros,
       liveness: livenessBuffer(),
+      spindleLibraryCache: libraryCodeCache(),
     };
     const tsx = tsxApiUrl();
     const entry = tsx === undefined ? entryUrl : tsxBootstrap(tsx, entryUrl.href);
