@@ -126,9 +126,9 @@ for (const output of Object.keys(result.metafile.outputs).filter((file) => file.
   if (ascii !== code) writeFileSync(path, ascii);
 }
 
-// The library chunk as a script with a code cache (see library-script.mjs). The cache is made here, by running
-// the script once as the loader will: V8 keeps in it the code of everything compiled by then, the top level
-// and what it called.
+// The library chunk as a script with a code cache (see library-script.mjs). The cache is made here, by
+// running the script once as the loader will: V8 keeps in it the code of everything compiled by then, the
+// top level and what it called.
 const chunkPath = `${root}${libraryChunks[0][0]}`;
 const chunk = readFileSync(chunkPath, 'latin1');
 const { script, exportNames } = libraryScript(chunk);

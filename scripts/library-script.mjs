@@ -111,15 +111,16 @@ function requireText(clause, from) {
  * parent makes one only when V8 refused the shipped one, which the worker, under the same flags, would too.
  *
  * With source maps on (`--enable-source-maps`), it imports the chunk as it was, kept beside as an ES module,
- * instead: Node 20 maps the stack frames of modules, not of a vm.Script, and whoever asks for source maps wants
- * the TypeScript lines more than a faster start.
+ * instead: Node 20 maps the stack frames of modules, not of a vm.Script, and whoever asks for source maps
+ * wants the TypeScript lines more than a faster start.
  * @param {string[]} exportNames
  * @param {string} scriptName file name of the script, beside the chunk
  * @param {string} cacheName file name of the code cache, beside the chunk
  * @param {string} moduleName file name of the chunk as an ES module, beside it
  */
 export function libraryLoader(exportNames, scriptName, cacheName, moduleName) {
-  return `// The library: ${scriptName}, compiled with the V8 code cache in ${cacheName} (see scripts/library-script.mjs).
+  return `// The library: ${scriptName}, compiled with the V8 code cache in ${cacheName}.
+// See scripts/library-script.mjs.
 // Built-ins come through require: an ES import of one builds a facade that reads every export, which loads
 // what its lazy getters hold (node:fs's promises API, for one) in every worker.
 const { createRequire } = process.getBuiltinModule?.("node:module") ?? (await import("node:module"));
@@ -133,7 +134,8 @@ function compile() {
   const { Script } = require("node:vm");
   const { workerData } = require("node:worker_threads");
   const file = fileURLToPath(new URL(${JSON.stringify(`./${scriptName}`)}, import.meta.url));
-  const given = workerData?.spindleLibraryCache instanceof Uint8Array ? workerData.spindleLibraryCache : undefined;
+  const handed = workerData?.spindleLibraryCache;
+  const given = handed instanceof Uint8Array ? handed : undefined;
   let cachedData = given;
   try {
     cachedData ??= readFileSync(new URL(${JSON.stringify(`./${cacheName}`)}, import.meta.url));
@@ -143,7 +145,7 @@ function compile() {
   const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData });
   const accepted = cachedData !== undefined && !script.cachedDataRejected;
   let made;
-  // For this isolate's own worker threads: nothing if they can take the shipped cache, else one that suits them.
+  // For this isolate's worker threads: nothing if they can take the shipped cache, else one that suits them.
   const codeCache = () => (accepted ? given : (made ??= script.createCachedData()));
   return script.runInThisContext()(require, (specifier) => import(specifier), import.meta, codeCache);
 }

@@ -1,11 +1,12 @@
 /**
  * Node built-ins loaded through `require`, for two reasons.
  *
- * Those only some features need load on first use. Every worker thread and process loads the whole library, and a static import of a built-in that is not
- * in Node's start-up snapshot compiles it there and then: node:crypto, node:net and node:child_process cost a
- * worker thread ~2 ms of its start-up (measured), for the manager, shared-memory names and process pools,
- * which most workers never use; node:v8 ~1.5 ms of a worker process's (~0.4 ms of a thread's), for values
- * the shared-memory codec cannot carry. `require` caches them, so later calls are a lookup.
+ * Those only some features need load on first use. Every worker thread and process loads the whole library,
+ * and a static import of a built-in that is not in Node's start-up snapshot compiles it there and then:
+ * node:crypto, node:net and node:child_process cost a worker thread ~2 ms of its start-up (measured), for the
+ * manager, shared-memory names and process pools, which most workers never use; node:v8 ~1.5 ms of a worker
+ * process's (~0.4 ms of a thread's), for values the shared-memory codec cannot carry. `require` caches them,
+ * so later calls are a lookup.
  *
  * The worker entries (thread-entry.ts, process-entry.ts) take even the built-ins they always use from here:
  * they are ES modules of their own in the build, and an ES import of a built-in builds a facade that reads

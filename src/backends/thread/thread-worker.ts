@@ -72,7 +72,7 @@ export interface ThreadWorkerData {
   readonly spinMicros: number;
   /** The table of exited threads (thread-liveness.ts), shared by every thread of the process. */
   readonly liveness: SharedArrayBuffer;
-  /** Compiled code of the library for the worker to start from (core/library-cache.ts), read by its loader. */
+  /** Compiled code of the library for the worker to start from (core/library-cache.ts), for its loader. */
   readonly spindleLibraryCache: Uint8Array | undefined;
 }
 
