@@ -6,7 +6,8 @@
 // the code V8 produced for it before (`cachedData`), which cut that to ~2.5 ms in the same measurement.
 // Only scripts take a cache, so the chunk is rewritten as one: a function expression whose parameters stand
 // in for the three things a script lacks (`require` for the built-in modules, `import()` and
-// `import.meta`), returning what the chunk exported. The chunk's file then holds a small ES module that
+// `import.meta`), and one more for what the loader hands the library (src/core/library-cache.ts), returning
+// what the chunk exported. The chunk's file then holds a small ES module that
 // compiles the script (with the cache when this Node accepts it) and exports the same names, so every other
 // file of dist/ imports it as before and sees one copy of the library per isolate.
 //
@@ -45,6 +46,9 @@ export function libraryScript(code) {
     } else if (ts.isExportDeclaration(statement)) {
       if (exportNames !== undefined || statement.moduleSpecifier !== undefined) {
         throw new Error('build: the library chunk has an export the script form cannot express');
+      }
+      if (statement !== file.statements.at(-1)) {
+        throw new Error('build: the library chunk has code after its exports, which a return would skip');
       }
       const elements = statement.exportClause.elements;
       exportNames = elements.map((element) => element.name.text);

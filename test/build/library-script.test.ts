@@ -100,6 +100,7 @@ describe('libraryScript', () => {
     assert.throws(() => libraryScript('export const x = 1;'), /exports a declaration/);
     assert.throws(() => libraryScript('var x = 1;'), /exports nothing/);
     assert.throws(() => libraryScript('export * from "node:path";'), /cannot express/);
+    assert.throws(() => libraryScript('var x = 1;\nexport { x };\nx = 2;'), /code after its exports/);
   });
 });
 
