@@ -137,7 +137,7 @@ writeFileSync(scriptPath, script, 'latin1');
 writeFileSync(`${root}dist/library.mjs`, chunk, 'latin1'); // loaded instead when source maps are on
 writeFileSync(chunkPath, libraryLoader(exportNames, 'library.js', 'library.cache', 'library.mjs'));
 const chunkUrl = pathToFileURL(chunkPath);
-const compiled = new Script(readFileSync(scriptPath, 'latin1'), { filename: scriptPath });
+const compiled = new Script(script, { filename: scriptPath });
 compiled.runInThisContext()(
   createRequire(chunkUrl),
   (specifier) => import(new URL(specifier, chunkUrl).href),

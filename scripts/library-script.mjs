@@ -5,11 +5,11 @@
 // worker's start went to parsing the ~420 KB chunk, measured with a CPU profile. A `vm.Script` can be given
 // the code V8 produced for it before (`cachedData`), which cut that to ~2.5 ms in the same measurement.
 // Only scripts take a cache, so the chunk is rewritten as one: a function expression whose parameters stand
-// in for the three things a script lacks (`require` for the built-in modules, `import()` and
-// `import.meta`), and one more for what the loader hands the library (src/core/library-cache.ts), returning
-// what the chunk exported. The chunk's file then holds a small ES module that
-// compiles the script (with the cache when this Node accepts it) and exports the same names, so every other
-// file of dist/ imports it as before and sees one copy of the library per isolate.
+// in for the three things a script lacks (`require` for the built-in modules, `import()` and `import.meta`),
+// and one more for what the loader hands the library (src/core/library-cache.ts), returning what the chunk
+// exported. The chunk's file then holds a small ES module that compiles the script (with the cache when this
+// Node accepts it) and exports the same names, so every other file of dist/ imports it as before and sees
+// one copy of the library per isolate.
 //
 // Every edit keeps the text's line breaks, so the chunk's source map still maps the script's lines.
 import ts from 'typescript';
