@@ -37,6 +37,15 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS test fixtures (a task module in a "type": "commonjs" scope).
+    files: ['test/build/fixtures/cjs-scope/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __filename: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

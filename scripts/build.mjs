@@ -12,20 +12,20 @@
 // extra import of a virtual module that re-exports every library file, so every entry reaches all of the
 // library. The advisor and the CLI stay out of that chunk: only `spindle profile` needs them.
 //
-// Entries and chunks all sit in dist/ itself, so `new URL('./thread-entry.js', import.meta.url)` resolves
+// Entries and chunks all sit in dist/ itself, so `new URL('./thread-entry.cjs', import.meta.url)` resolves
 // the same from whichever chunk the pool code lands in.
 //
-// Last, the library chunk becomes a script with a V8 code cache (dist/library.js, dist/library.cache), and
-// the chunk's file a small module that loads it (or, with source maps on, the chunk itself, kept as
-// dist/library.mjs): see library-script.mjs.
+// Last, the library chunk becomes a script with a V8 code cache (dist/library.js, dist/library.cache) that a
+// CommonJS module loads (dist/library-loader.cjs), the chunk's file a small module that requires it, and the
+// worker entries CommonJS modules (dist/thread-entry.cjs, dist/process-entry.cjs): see library-script.mjs.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { build } from 'esbuild';
-import { libraryLoader, libraryScript } from './library-script.mjs';
+import { chunkModule, entryModule, libraryLoader, libraryScript, mappedModule } from './library-script.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const src = `${root}src/`;
@@ -126,16 +126,27 @@ for (const output of Object.keys(result.metafile.outputs).filter((file) => file.
   if (ascii !== code) writeFileSync(path, ascii);
 }
 
-// The library chunk as a script with a code cache (see library-script.mjs). The cache is made here, by
-// running the script once as the loader will: V8 keeps in it the code of everything compiled by then, the
-// top level and what it called.
+// The library chunk as a script with a code cache (see library-script.mjs), loaded by a CommonJS module that
+// the chunk's file and the worker entries require. The cache is made here, by running the script once as the
+// loader will: V8 keeps in it the code of everything compiled by then, the top level and what it called.
 const chunkPath = `${root}${libraryChunks[0][0]}`;
+const chunkName = basename(chunkPath);
 const chunk = readFileSync(chunkPath, 'latin1');
 const { script, exportNames } = libraryScript(chunk);
 const scriptPath = `${root}dist/library.js`;
 writeFileSync(scriptPath, script, 'latin1');
-writeFileSync(`${root}dist/library.mjs`, chunk, 'latin1'); // loaded instead when source maps are on
-writeFileSync(chunkPath, libraryLoader(exportNames, 'library.js', 'library.cache', 'library.mjs'));
+writeFileSync(`${root}dist/library-mapped.cjs`, mappedModule(script), 'latin1'); // when source maps are on
+writeFileSync(
+  `${root}dist/library-loader.cjs`,
+  libraryLoader(chunkName, 'library.js', 'library.cache', 'library-mapped.cjs', 'process-entry.cjs'),
+);
+writeFileSync(chunkPath, chunkModule(exportNames, 'library-loader.cjs'));
+for (const entry of ['thread-entry', 'process-entry']) {
+  const esm = `${root}dist/${entry}.js`;
+  const cjs = entryModule(readFileSync(esm, 'latin1'), `./${chunkName}`, './library-loader.cjs');
+  writeFileSync(`${root}dist/${entry}.cjs`, cjs, 'latin1'); // its source map stays dist/${entry}.js.map
+  rmSync(esm);
+}
 const chunkUrl = pathToFileURL(chunkPath);
 const compiled = new Script(script, { filename: scriptPath });
 compiled.runInThisContext()(

@@ -8,21 +8,27 @@
  * process's (~0.4 ms of a thread's), for values the shared-memory codec cannot carry. `require` caches them,
  * so later calls are a lookup.
  *
- * The worker entries (thread-entry.ts, process-entry.ts) take even the built-ins they always use from here:
- * they are ES modules of their own in the build, and an ES import of a built-in builds a facade that reads
- * every export, which loads whatever the built-in's lazy getters hold (node:fs's promises API and streams,
- * for one): ~1–2 ms of a worker process's start-up (CPU profile), for nothing it uses.
+ * The worker entries (thread-entry.ts, process-entry.ts) take even the built-ins they always use from here,
+ * so that they stay free of ES imports of built-ins whatever form they take (ES modules under tsx, CommonJS in
+ * the build): an ES import of a built-in builds a facade that reads every export, which loads whatever the
+ * built-in's lazy getters hold (node:fs's promises API and streams, for one): ~1–2 ms of a worker process's
+ * start-up (CPU profile), for nothing it uses.
  */
 import type * as ChildProcess from 'node:child_process';
 import type * as Crypto from 'node:crypto';
 import type * as Fs from 'node:fs';
+import type * as Module from 'node:module';
 import { createRequire } from 'node:module';
 import type * as Net from 'node:net';
+import type * as Os from 'node:os';
+import type * as Url from 'node:url';
+import type * as Util from 'node:util';
 import type * as V8 from 'node:v8';
 import type * as WorkerThreads from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 let v8: typeof V8 | undefined;
+let workerThreads: typeof WorkerThreads | undefined;
 
 export function nodeCrypto(): typeof Crypto {
   return require('node:crypto') as typeof Crypto;
@@ -45,6 +51,23 @@ export function nodeFs(): typeof Fs {
   return require('node:fs') as typeof Fs;
 }
 
+/** Held once loaded: locks ask for the thread's identity on every acquire (a `require` costs ~0.2 µs). */
 export function nodeWorkerThreads(): typeof WorkerThreads {
-  return require('node:worker_threads') as typeof WorkerThreads;
+  return (workerThreads ??= require('node:worker_threads') as typeof WorkerThreads);
+}
+
+export function nodeModule(): typeof Module {
+  return require('node:module') as typeof Module;
+}
+
+export function nodeUrl(): typeof Url {
+  return require('node:url') as typeof Url;
+}
+
+export function nodeUtil(): typeof Util {
+  return require('node:util') as typeof Util;
+}
+
+export function nodeOs(): typeof Os {
+  return require('node:os') as typeof Os;
 }

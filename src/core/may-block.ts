@@ -4,8 +4,8 @@
  * program), so they throw there and point at the async form instead. A Spindle process worker runs tasks on its
  * main thread but is a worker all the same: its entry file marks it.
  */
-import { isMainThread } from 'node:worker_threads';
 import { BlockingCallError } from '../errors.ts';
+import { nodeWorkerThreads } from './lazy-builtins.ts';
 
 const kWorkerProcess = Symbol.for('spindle.workerProcess');
 
@@ -15,7 +15,9 @@ export function markWorkerProcess(): void {
 }
 
 export function mayBlock(): boolean {
-  return !isMainThread || (globalThis as Record<symbol, unknown>)[kWorkerProcess] === true;
+  return (
+    !nodeWorkerThreads().isMainThread || (globalThis as Record<symbol, unknown>)[kWorkerProcess] === true
+  );
 }
 
 /**

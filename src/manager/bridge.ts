@@ -15,9 +15,9 @@
  * async call is in flight: neither keeps a finished thread or process alive. When the calling thread exits,
  * Node stops the helper with it and the server sees the session close.
  */
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { assertMayBlock } from '../core/may-block.ts';
+import { nodeWorkerThreads } from '../core/lazy-builtins.ts';
 import { tsxApiUrl } from '../backends/thread/typescript-loader.ts';
 import type { BridgeFailedMessage, BridgeWorkerData } from './bridge-protocol.ts';
 import { BOOTING, CLOSE_MESSAGE, DEAD, FLAG_COUNT, OPEN_MESSAGE, SEQ, STATE } from './bridge-protocol.ts';
@@ -140,7 +140,8 @@ export class Bridge implements ManagerChannel {
 
   #start(): void {
     if (this.#worker !== undefined || this.#table.failure !== undefined) return;
-    const { port1, port2 } = new MessageChannel();
+    const threads = nodeWorkerThreads(); // loaded on first use: a process worker never starts threads
+    const { port1, port2 } = new threads.MessageChannel();
     const flags = new SharedArrayBuffer(FLAG_COUNT * 4);
     const { address, authkey } = this.endpoint;
     const data: BridgeWorkerData = {
@@ -154,7 +155,7 @@ export class Bridge implements ManagerChannel {
     };
     let worker: Worker;
     try {
-      worker = new Worker(bootstrapSource(), {
+      worker = new threads.Worker(bootstrapSource(), {
         eval: true,
         workerData: data,
         transferList: [port2],
@@ -227,6 +228,7 @@ export class Bridge implements ManagerChannel {
   #drain(): void {
     const port = this.#port;
     if (port === undefined) return;
+    const { receiveMessageOnPort } = nodeWorkerThreads();
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
       this.#onMessage(m.message);
     }

@@ -5,13 +5,12 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, ManagerUnavailableError } from '../errors.ts';
 import { describe } from '../core/task.ts';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, MIN_TCP_AUTHKEY_BYTES, authkeyBytes, newAuthkey } from './auth.ts';
 import { formatAddress } from './endpoint.ts';
-import { nodeNet } from '../core/lazy-builtins.ts';
+import { nodeNet, nodeOs } from '../core/lazy-builtins.ts';
 import { ServerSession } from './server-session.ts';
 import type { ManagerAddress, ManagerEndpoint, ObjectHost } from './types.ts';
 import { DEFAULT_MAX_FRAME_BYTES, HANDSHAKE_MAX_FRAME_BYTES } from './wire.ts';
@@ -66,7 +65,8 @@ export interface ManagerServer {
  */
 export async function startServer(options: ServerOptions): Promise<ManagerServer> {
   const filled = fillServerOptions(options);
-  const tempDir = filled.listen === undefined ? mkdtempSync(join(tmpdir(), 'spindle-manager-')) : undefined;
+  const tempDir =
+    filled.listen === undefined ? mkdtempSync(join(nodeOs().tmpdir(), 'spindle-manager-')) : undefined;
   const listen = filled.listen ?? join(tempDir!, 'manager.sock');
   const listener = nodeNet().createServer({ noDelay: true });
   const sessions = new Set<ServerSession>();

@@ -21,8 +21,8 @@
  * marks the mutex ABANDONED and wakes everyone; from then on every acquire throws LockAbandonedError until
  * someone calls `recover()`, because the data it guarded may be half-updated.
  */
-import { threadId } from 'node:worker_threads';
 import { InvalidStateError, LockAbandonedError } from '../errors.ts';
+import { nodeWorkerThreads } from '../core/lazy-builtins.ts';
 import { isHolderGone } from './process-liveness.ts';
 import { waitSlice, waitSliceAsync, wake } from './shared-futex.ts';
 
@@ -47,7 +47,8 @@ export class ProcessMutex {
   readonly #futex: number;
   readonly #name: string;
   /** This thread's holder word, uncontended. */
-  readonly #mine = (BigInt(process.pid) << 32n) | (BigInt.asUintN(31, BigInt(threadId + 1)) << 1n);
+  readonly #mine =
+    (BigInt(process.pid) << 32n) | (BigInt.asUintN(31, BigInt(nodeWorkerThreads().threadId + 1)) << 1n);
 
   /**
    * @param buffer shared memory holding the mutex at `byteOffset` (8 bytes, 8-aligned, zero = free)

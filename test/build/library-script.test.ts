@@ -3,10 +3,20 @@
  * (scripts/library-script.mjs), on chunks written the way esbuild writes them.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { describe, it } from 'node:test';
-import { libraryLoader, libraryScript } from '../../scripts/library-script.mjs';
+import {
+  chunkModule,
+  entryModule,
+  libraryLoader,
+  libraryScript,
+  mappedModule,
+} from '../../scripts/library-script.mjs';
 
 type Library = Record<string, unknown>;
 
@@ -104,11 +114,76 @@ describe('libraryScript', () => {
   });
 });
 
-describe('libraryLoader', () => {
-  it('exports every name of the library', () => {
-    const loader = libraryLoader(['a', 'b'], 'library.js', 'library.cache', 'library.mjs');
-    assert.match(loader, /export const \{\n {2}a,\n {2}b,\n\} = library;/);
-    assert.match(loader, /new URL\("\.\/library\.cache", import\.meta\.url\)/);
-    assert.match(loader, /process\.sourceMapsEnabled\s+\? await import\("\.\/library\.mjs"\)/);
+describe('the loader, the chunk module and the mapped module', () => {
+  /** Writes a built library of one counter into a temporary dist/, runs `main` there with plain node. */
+  function runBuilt(main: string, flags: string[] = []): string {
+    const dir = mkdtempSync(join(tmpdir(), 'spindle-loader-'));
+    try {
+      const chunk =
+        'var loads = (globalThis.loads ?? 0) + 1;\nglobalThis.loads = loads;\nexport {\n  loads\n};';
+      const { script, exportNames } = libraryScript(chunk);
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+      writeFileSync(join(dir, 'library.js'), script);
+      writeFileSync(join(dir, 'library-mapped.cjs'), mappedModule(script));
+      writeFileSync(
+        join(dir, 'library-loader.cjs'),
+        libraryLoader('chunk.js', 'library.js', 'library.cache', 'library-mapped.cjs', 'process-entry.cjs'),
+      );
+      writeFileSync(join(dir, 'chunk.js'), chunkModule(exportNames, 'library-loader.cjs'));
+      writeFileSync(join(dir, 'main.mjs'), main);
+      const env = { ...process.env };
+      delete env.NODE_OPTIONS;
+      const run = spawnSync(process.execPath, [...flags, join(dir, 'main.mjs')], { env, encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout.trim();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('gives the chunk module and a CommonJS require one copy of the library', () => {
+    const main =
+      "import { createRequire } from 'node:module';\nimport { loads } from './chunk.js';\n" +
+      "const required = createRequire(import.meta.url)('./library-loader.cjs');\n" +
+      'console.log(loads, required.loads, globalThis.loads);\n';
+    assert.equal(runBuilt(main), '1 1 1'); // run once, with no cache file (it compiles from source)
+    assert.equal(runBuilt(main, ['--enable-source-maps']), '1 1 1'); // the mapped module, once too
+  });
+
+  it('exports every name of the library, with no top-level await and no ES import of a built-in', () => {
+    const chunk = chunkModule(['a', 'b'], 'library-loader.cjs');
+    assert.match(chunk, /export const \{\n {2}a,\n {2}b,\n\} = library;/);
+    assert.doesNotMatch(chunk, /\bawait\b|from "node:/);
+  });
+});
+
+describe('entryModule', () => {
+  it('requires the loader for the chunk and built-ins as they were, keeping every line', () => {
+    const entry = [
+      'import {',
+      '  answer,',
+      '  join as joinPath',
+      '} from "./chunk-ABC.js";',
+      'import { sep } from "node:path";',
+      'console.log(answer, joinPath("a", "b"), sep);',
+      '//# sourceMappingURL=entry.js.map',
+    ].join('\n');
+    const module = entryModule(entry, './chunk-ABC.js', './library-loader.cjs');
+    assert.equal(module.split('\n').length, entry.split('\n').length);
+    assert.match(
+      module,
+      /^"use strict";var \{ answer, join: joinPath \} = require\("\.\/library-loader\.cjs"\);\n/,
+    );
+    assert.match(module, /\nvar \{ sep \} = require\("node:path"\);\nconsole\.log/);
+    assert.ok(module.endsWith('//# sourceMappingURL=entry.js.map'));
+  });
+
+  it('refuses what CommonJS cannot express', () => {
+    const convert = (code: string) => () => entryModule(code, './chunk-ABC.js', './loader.cjs');
+    assert.throws(convert('import { x } from "./other.js";'), /imports \.\/other\.js/);
+    assert.throws(convert('var x = 1;\nexport { x };'), /exports something/);
+    assert.throws(convert('console.log(import.meta.url);'), /import\.meta/);
+    assert.throws(convert('await Promise.resolve();'), /top-level await/);
+    assert.doesNotThrow(convert('async function f() { await Promise.resolve(); }\nvoid f();'));
   });
 });

@@ -16,6 +16,7 @@ import { Fifo } from '../../core/fifo.ts';
 import { isTask } from '../../core/task.ts';
 import type { DefineFrame, RunFrame } from './protocol.ts';
 import { encodeError } from './remote-error.ts';
+import { loadTaskModule } from './task-module.ts';
 
 type TaskFn = (...args: readonly unknown[]) => unknown;
 
@@ -177,7 +178,7 @@ export class WorkerRuntime {
     const { moduleUrl, exportName } = definition;
     let loading = this.#modules.get(moduleUrl);
     if (loading === undefined) {
-      loading = import(moduleUrl) as Promise<Record<string, unknown>>;
+      loading = loadTaskModule(moduleUrl);
       this.#modules.set(moduleUrl, loading);
     }
     let mod: Record<string, unknown>;

@@ -1,7 +1,7 @@
 /** Options shared by the thread and process pools, their defaults, and validation in one place. */
-import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../../errors.ts';
 import { describe } from '../../core/task.ts';
+import { nodeOs } from '../../core/lazy-builtins.ts';
 
 export interface PoolOptions {
   /**
@@ -77,7 +77,7 @@ export function fillPoolOptions(options: PoolOptions, where: string): FilledPool
       `Expected \`options\` of ${where} to be an object, got ${describe(options)}`,
     );
   }
-  const maxWorkers = options.maxWorkers ?? availableParallelism();
+  const maxWorkers = options.maxWorkers ?? nodeOs().availableParallelism();
   positiveInteger(maxWorkers, 'maxWorkers', 1);
   const minWorkers = options.minWorkers ?? 0;
   positiveInteger(minWorkers, 'minWorkers', 0);

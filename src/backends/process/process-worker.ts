@@ -112,7 +112,7 @@ export interface ProcessWorkerOptions {
 const DRAIN_GRACE_MS = 1000;
 
 const entryPath = fileURLToPath(
-  new URL(import.meta.url.endsWith('.ts') ? './process-entry.ts' : './process-entry.js', import.meta.url),
+  new URL(import.meta.url.endsWith('.ts') ? './process-entry.ts' : './process-entry.cjs', import.meta.url),
 );
 
 export class ProcessWorker implements WorkerHandle {

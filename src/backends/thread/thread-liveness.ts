@@ -10,7 +10,7 @@
  * and is simply never reported dead. Threads Spindle did not start (the main thread, a user's own Workers) are
  * never reported dead either: the cost of not knowing is a wait that only its timeout ends, never a false alarm.
  */
-import { threadId } from 'node:worker_threads';
+import { nodeWorkerThreads } from '../../core/lazy-builtins.ts';
 
 const SLOTS = 1 << 16;
 const MASK = SLOTS - 1;
@@ -48,5 +48,5 @@ export function isThreadGone(id: number): boolean {
 
 /** This thread's id (0 on the main thread), as recorded in shared objects as their owner. */
 export function currentThreadId(): number {
-  return threadId;
+  return nodeWorkerThreads().threadId;
 }

@@ -20,8 +20,7 @@
  * goes back while the next is copied; batched behind the BULK frames, the copies kept parent and worker in
  * lockstep (see COPY_BY_EVENT_BYTES). Such a job may start before or after jobs sent around it.
  */
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort, ResourceLimits } from 'node:worker_threads';
+import type { MessagePort, ResourceLimits, Worker } from 'node:worker_threads';
 import type { TransferItem } from '../../core/call-options.ts';
 import { UnserializableError, type WorkerExit } from '../../errors.ts';
 import { NotPlain } from '../common/codec.ts';
@@ -46,6 +45,7 @@ import { Ring, WRITE } from '../common/ring.ts';
 import { livenessBuffer, markThreadExited, markThreadStarted } from './thread-liveness.ts';
 import { tsxApiUrl, tsxBootstrap } from './typescript-loader.ts';
 import { libraryCodeCache } from '../../core/library-cache.ts';
+import { nodeWorkerThreads } from '../../core/lazy-builtins.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
 
@@ -87,7 +87,7 @@ export interface ThreadWorkerOptions {
 }
 
 const entryUrl = new URL(
-  import.meta.url.endsWith('.ts') ? './thread-entry.ts' : './thread-entry.js',
+  import.meta.url.endsWith('.ts') ? './thread-entry.ts' : './thread-entry.cjs',
   import.meta.url,
 );
 
@@ -126,7 +126,8 @@ export class ThreadWorker implements WorkerHandle {
     this.#toWorker = new Ring(toWorker);
     this.#toParent = new Ring(toParent);
     this.#slots = new Int32Array(slots);
-    const { port1, port2 } = new MessageChannel();
+    const threads = nodeWorkerThreads(); // loaded on first use: a process worker never starts threads
+    const { port1, port2 } = new threads.MessageChannel();
     this.#jobsPort = port1;
     for (let i = SLOT_COUNT - 1; i >= 0; i--) this.#freeSlots.push(i);
     const workerData: ThreadWorkerData = {
@@ -142,7 +143,7 @@ export class ThreadWorker implements WorkerHandle {
     };
     const tsx = tsxApiUrl();
     const entry = tsx === undefined ? entryUrl : tsxBootstrap(tsx, entryUrl.href);
-    this.#worker = new Worker(entry, {
+    this.#worker = new threads.Worker(entry, {
       eval: tsx !== undefined,
       workerData,
       transferList: [port2],
