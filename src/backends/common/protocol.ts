@@ -10,6 +10,7 @@
  *   parent ◀─RESULT id, ok, µs, value─────── worker
  *   parent ◀─SKIPPED id───────────────────── worker     (a withdrawn job was dropped; its slot is free)
  *   parent ◀─MEMORY bytes─────────────────── worker
+ *   parent ◀─WAKE─────────────────────────── worker     (process workers: answers wait in shared memory)
  *
  * Tasks are interned as numeric keys so a RUN frame for a tiny task is ~20 bytes. Values go through the
  * compact codec; a value it cannot carry is flagged so the caller sends that frame by structured clone.
@@ -27,6 +28,7 @@ export const FRAME_RESULT = 5;
 export const FRAME_SKIPPED = 6;
 export const FRAME_MEMORY = 7;
 export const FRAME_BULK = 8;
+export const FRAME_WAKE = 9;
 
 /** Slot value meaning "no slot": process workers have no shared start flags. */
 export const NO_SLOT = 0xffff;
@@ -83,9 +85,17 @@ export interface MemoryFrame {
   readonly type: typeof FRAME_MEMORY;
   readonly bytes: number;
 }
+/**
+ * A process worker put answers in its shared answer ring while the parent was not looking there. A frame of
+ * its own, not a structured-clone message: the first one would load node:v8 in the worker, ~1.5 ms of its
+ * event loop, for one byte of news.
+ */
+export interface WakeFrame {
+  readonly type: typeof FRAME_WAKE;
+}
 
 export type ToWorkerFrame = DefineFrame | RunFrame | CancelFrame | BulkFrame;
-export type ToParentFrame = ReadyFrame | ResultFrame | SkippedFrame | MemoryFrame;
+export type ToParentFrame = ReadyFrame | ResultFrame | SkippedFrame | MemoryFrame | WakeFrame;
 export type Frame = ToWorkerFrame | ToParentFrame;
 
 /** Writes a frame's body. Throws NotPlain (codec) if a value needs structured clone, NoSpace if full. */
@@ -118,6 +128,7 @@ export function writeFrame(w: Writer, frame: Frame): void {
       return;
     case FRAME_READY:
     case FRAME_BULK:
+    case FRAME_WAKE:
       return;
   }
 }
@@ -138,6 +149,7 @@ export function readFrame(r: Reader): Frame {
       return { type, bytes: r.f64() };
     case FRAME_READY:
     case FRAME_BULK:
+    case FRAME_WAKE:
       return { type };
     default:
       throw new Error(`Spindle protocol: unknown frame type ${type} (corrupt stream)`);

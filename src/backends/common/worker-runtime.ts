@@ -10,6 +10,7 @@
  * the parent always sends the DEFINE first, but a thread worker's ring and its port are not ordered with
  * each other, and a DEFINE that did not fit in a full ring comes by the port.
  */
+import { monotonicMs } from '../../core/clock.ts';
 import { NotATaskError, TaskNotFoundError, WorkerStartError } from '../../errors.ts';
 import { TaskScope, runInScope } from '../../core/current.ts';
 import { Fifo } from '../../core/fifo.ts';
@@ -127,7 +128,7 @@ export class WorkerRuntime {
   }
 
   #call(frame: RunFrame, fn: TaskFn): void {
-    const started = performance.now();
+    const started = monotonicMs();
     let outcome: unknown;
     try {
       outcome = runInScope(new TaskScope(), fn, frame.args);
@@ -155,12 +156,12 @@ export class WorkerRuntime {
   }
 
   #succeed(id: number, started: number, value: unknown): void {
-    this.#sink.result(id, true, (performance.now() - started) * 1000, value);
+    this.#sink.result(id, true, (monotonicMs() - started) * 1000, value);
     this.#maybeReportMemory();
   }
 
   #fail(id: number, started: number, error: unknown): void {
-    const runMicros = started === 0 ? 0 : (performance.now() - started) * 1000;
+    const runMicros = started === 0 ? 0 : (monotonicMs() - started) * 1000;
     this.#sink.result(id, false, runMicros, encodeError(error));
     this.#maybeReportMemory();
   }
@@ -168,7 +169,7 @@ export class WorkerRuntime {
   #maybeReportMemory(): void {
     const every = this.#options.memoryReportMs;
     if (every === 0) return;
-    const now = performance.now();
+    const now = monotonicMs();
     if (now - this.#lastMemoryReport < every) return;
     this.#lastMemoryReport = now;
     this.#sink.memory(this.#options.measureMemory());

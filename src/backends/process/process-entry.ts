@@ -19,6 +19,7 @@
  * task that leaves a timer or a server behind keeps it running, and the pool kills it after
  * `shutdownTimeoutMs`, as it does a worker thread.
  */
+import { monotonicMs } from '../../core/clock.ts';
 import { UnserializableError } from '../../errors.ts';
 import { markWorkerProcess } from '../../core/may-block.ts';
 import type { Frame, RunFrame } from '../common/protocol.ts';
@@ -33,6 +34,7 @@ import {
   FRAME_RESULT,
   FRAME_RUN,
   FRAME_SKIPPED,
+  FRAME_WAKE,
   unpackSharedFrame,
 } from '../common/protocol.ts';
 import { loadKindsFor } from '../common/shared-kinds.ts';
@@ -120,7 +122,7 @@ function flush(): void {
  * (checked), and the event loop, which reads the same fd, is not running while this does.
  */
 function readAhead(): void {
-  lastRead = performance.now();
+  lastRead = monotonicMs();
   if (input.readableLength > 0 || input.destroyed) return;
   for (;;) {
     const n = tryRead();
@@ -201,7 +203,7 @@ function answer(frame: ResultFrame): boolean {
     return false;
   }
   if (answers.claimWake()) {
-    out.writeSerialized({ type: 'wake' } satisfies ProcessMessage);
+    out.writeFrame({ type: FRAME_WAKE });
     queueFlush(); // or the flush before the next job, or at the end of this chunk: whichever comes first
   }
   return true;
@@ -243,7 +245,7 @@ const runtime = new WorkerRuntime(
   sink,
   (frame: RunFrame) => {
     flush(); // every earlier result reaches the parent before this job can take the process down
-    if (performance.now() - lastRead > READ_AHEAD_AFTER_MS) readAhead();
+    if (monotonicMs() - lastRead > READ_AHEAD_AFTER_MS) readAhead();
     lastTurn = frame.id;
     if (cancelled.size > 0 && cancelled.delete(frame.id)) return false;
     running.add(frame.id);
@@ -342,7 +344,7 @@ process.on('exit', flush);
 // side of the socket, which the parent would read as the worker closing its jobs channel.
 const input = new Socket({ fd: JOBS_FD, readable: true, writable: true, allowHalfOpen: true });
 function handle(chunk: Uint8Array): void {
-  lastRead = performance.now();
+  lastRead = monotonicMs();
   draining = true;
   try {
     decoder.push(chunk);
@@ -361,15 +363,15 @@ function handle(chunk: Uint8Array): void {
  */
 function spinForMore(): void {
   if (spinMs === 0) return;
-  let until = performance.now() + spinMs;
+  let until = monotonicMs() + spinMs;
   while (!closing && !runtime.busy && input.readableLength === 0) {
-    const now = performance.now();
+    const now = monotonicMs();
     if (now >= until) return;
     const n = tryRead();
     if (n < 0) continue; // EAGAIN: nothing yet
     if (n === 0) return; // EOF: the event loop sees it too
     handle(readBuffer.slice(0, n));
-    until = performance.now() + spinMs;
+    until = monotonicMs() + spinMs;
   }
 }
 

@@ -46,6 +46,7 @@ import {
   FRAME_RESULT,
   FRAME_RUN,
   FRAME_SKIPPED,
+  FRAME_WAKE,
   NO_SLOT,
   unpackSharedFrame,
 } from '../common/protocol.ts';
@@ -91,13 +92,8 @@ export interface LateCancelMessage {
   readonly id: number;
 }
 
-/** Results wait in the answer ring, and the parent had stopped looking there. */
-export interface WakeMessage {
-  readonly type: 'wake';
-}
-
 /** Transport messages of the process backend, sent as kind-1 frames beside the protocol's frames. */
-export type ProcessMessage = CrashMessage | LateCancelMessage | WakeMessage;
+export type ProcessMessage = CrashMessage | LateCancelMessage;
 
 export interface ProcessWorkerOptions {
   readonly concurrency: number;
@@ -401,7 +397,7 @@ export class ProcessWorker implements WorkerHandle {
       case 'crash':
         this.#error = decodeError(message.error);
         return;
-      case 'wake':
+      case FRAME_WAKE:
         return; // its arrival already drains the ring (#onData)
       case 'late-cancel':
         // Still running although its caller has moved on: stop it, as the pool stops any running job it cancels.

@@ -6,6 +6,7 @@
  * caller usually lands within microseconds, and a futex wake-up costs ~25 µs), then park on
  * Atomics.waitAsync so the event loop stays free for the tasks' own timers and I/O.
  */
+import { monotonicMs } from '../../core/clock.ts';
 import { nodeV8, nodeWorkerThreads } from '../../core/lazy-builtins.ts';
 import { UnserializableError } from '../../errors.ts';
 import { NotPlain } from '../common/codec.ts';
@@ -155,8 +156,8 @@ async function serve(): Promise<void> {
     if (closing && !runtime.busy && loadingKinds === undefined) break;
     const seen = incoming.consumed;
     if (!runtime.busy && loadingKinds === undefined && spinMs > 0) {
-      const until = performance.now() + spinMs;
-      while (Atomics.load(incoming.header, WRITE) === seen && performance.now() < until);
+      const until = monotonicMs() + spinMs;
+      while (Atomics.load(incoming.header, WRITE) === seen && monotonicMs() < until);
     }
     if (!incoming.prepareToSleep(seen)) continue;
     const wait = Atomics.waitAsync(incoming.header, WRITE, seen);
