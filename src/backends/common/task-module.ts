@@ -8,8 +8,8 @@
  * one way and later the other runs once.
  *
  * `require()` is only tried where it cannot change what the module is:
- * - Node can require ES modules (`process.features.require_module`: 20.19, 22.12 and later) and says nothing
- *   when it does (22.12 and 23 print an ExperimentalWarning for it);
+ * - Node can require ES modules (`process.features.require_module`) and says nothing when it does: 20.19,
+ *   22.13, 24 and later (earlier versions warn, under the flag that turns it on; 22.12 and 23 by default);
  * - no flag may have put loader hooks or preloads in place (`--import`, `--loader`, `--require`...; tsx is
  *   one): hooks apply to `import()`, and a module that instruments or compiles what it loads must see it;
  * - the module is a `.js` or `.mjs` file (TypeScript goes through the hooks or Node's type stripping).
@@ -54,9 +54,20 @@ export function mayRequire(
   moduleUrl: string,
   conditions: RequireConditions = (current ??= currentConditions()),
 ): boolean {
-  if (!conditions.requireModule || /^(?:22\.12|23)\./.test(conditions.nodeVersion)) return false;
+  if (!conditions.requireModule || !requiresQuietly(conditions.nodeVersion)) return false;
   if (HOOK_FLAGS.test(conditions.flags)) return false;
   return moduleUrl.startsWith('file:') && /\.m?js$/.test(new URL(moduleUrl).pathname);
+}
+
+/**
+ * Whether this Node requires an ES module without an ExperimentalWarning: 20.19, 22.13, 24 and later. Earlier
+ * lines warn when `--experimental-require-module` turns it on, and so do 22.12 and the 23 line by default.
+ */
+function requiresQuietly(nodeVersion: string): boolean {
+  const [major = 0, minor = 0] = nodeVersion.split('.').map(Number);
+  if (major === 20) return minor >= 19;
+  if (major === 22) return minor >= 13;
+  return major >= 24;
 }
 
 /** Loads a task module; resolves to its namespace, as `import(moduleUrl)` would. */

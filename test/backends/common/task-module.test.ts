@@ -20,6 +20,11 @@ describe('mayRequire', () => {
     assert.equal(mayRequire(url, { ...plain, requireModule: false, nodeVersion: '20.18.0' }), false);
     assert.equal(mayRequire(url, { ...plain, nodeVersion: '22.12.0' }), false);
     assert.equal(mayRequire(url, { ...plain, nodeVersion: '23.3.0' }), false);
+    // Turned on by --experimental-require-module, which warns on these lines.
+    assert.equal(mayRequire(url, { ...plain, nodeVersion: '20.17.0' }), false);
+    assert.equal(mayRequire(url, { ...plain, nodeVersion: '22.11.0' }), false);
+    assert.equal(mayRequire(url, { ...plain, nodeVersion: '21.7.3' }), false);
+    assert.equal(mayRequire(url, { ...plain, nodeVersion: '22.13.0' }), true);
   });
 
   it('imports where a flag may have put loader hooks or preloads in place', () => {
