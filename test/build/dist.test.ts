@@ -3,6 +3,7 @@
  * runs the sources under tsx, so only this file sees what the bundler made of them.
  */
 import assert from 'node:assert/strict';
+import type { SpawnSyncReturns } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,18 @@ import { describe, it } from 'node:test';
 const dist = new URL('../../dist/', import.meta.url);
 const built = existsSync(new URL('index.js', dist));
 const skip = built ? false : 'dist/ is not built (run `npm run build`; .ci/run does)';
+
+/** Runs plain `node`: no tsx from NODE_OPTIONS, since this is the JavaScript users get. */
+function runNode(args: string[], options: { cwd?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return spawnSync(process.execPath, args, {
+    cwd: options.cwd,
+    env,
+    encoding: 'utf8',
+    timeout: options.timeout ?? 30_000,
+  });
+}
 
 function chunksImportedBy(file: string): string[] {
   const source = readFileSync(new URL(file, dist), 'utf8');
@@ -52,13 +65,7 @@ describe('the built package', { skip }, () => {
 
   it('loads task modules by require() where Node can, else by import(), and only the built-ins it needs', () => {
     const load = (flags: string[]): unknown[] => {
-      const env = { ...process.env };
-      delete env.NODE_OPTIONS;
-      const run = spawnSync(
-        process.execPath,
-        [...flags, fileURLToPath(new URL('fixtures/dist-load.mjs', import.meta.url))],
-        { env, encoding: 'utf8', timeout: 30_000 },
-      );
+      const run = runNode([...flags, fileURLToPath(new URL('fixtures/dist-load.mjs', import.meta.url))]);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, ''); // no warning from require()
       return run.stdout
@@ -103,13 +110,8 @@ describe('the built package', { skip }, () => {
     const code =
       "import('spindle').then(({ ThreadPoolExecutor }) => { try { new ThreadPoolExecutor({ maxWorkers: 0 }); } catch (e) { console.log(e.stack.split('\\n')[1]); } });";
     const frame = (flags: string[]): string => {
-      const env = { ...process.env };
-      delete env.NODE_OPTIONS;
-      const run = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', code], {
+      const run = runNode([...flags, '--input-type=module', '-e', code], {
         cwd: fileURLToPath(new URL('..', dist)),
-        env,
-        encoding: 'utf8',
-        timeout: 30_000,
       });
       assert.equal(run.status, 0, run.stderr);
       return run.stdout;
@@ -120,13 +122,7 @@ describe('the built package', { skip }, () => {
 
   it('hands worker threads a code cache of its own when V8 flags make it refuse the shipped one', () => {
     const handed = (flags: string[]): unknown => {
-      const env = { ...process.env };
-      delete env.NODE_OPTIONS;
-      const run = spawnSync(
-        process.execPath,
-        [...flags, fileURLToPath(new URL('fixtures/dist-cache.mjs', import.meta.url))],
-        { env, encoding: 'utf8', timeout: 30_000 },
-      );
+      const run = runNode([...flags, fileURLToPath(new URL('fixtures/dist-cache.mjs', import.meta.url))]);
       assert.equal(run.status, 0, run.stderr);
       return JSON.parse(run.stdout);
     };
@@ -149,10 +145,7 @@ describe('the built package', { skip }, () => {
       const cache = join(dir, 'dist', 'library.cache');
       for (const damage of [() => rmSync(cache), () => writeFileSync(cache, Buffer.alloc(4096, 7))]) {
         damage();
-        const run = spawnSync(process.execPath, [join(dir, 'main.mjs')], {
-          encoding: 'utf8',
-          timeout: 30_000,
-        });
+        const run = runNode([join(dir, 'main.mjs')]);
         assert.equal(run.status, 0, run.stderr);
         assert.equal(run.stdout.trim(), '21');
       }
@@ -161,10 +154,7 @@ describe('the built package', { skip }, () => {
         join(dir, 'old-node.mjs'),
         "delete process.getBuiltinModule;\nawait import('./main.mjs');\n",
       );
-      const old = spawnSync(process.execPath, [join(dir, 'old-node.mjs')], {
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      const old = runNode([join(dir, 'old-node.mjs')]);
       assert.notEqual(old.status, 0);
       assert.match(old.stderr, /Spindle needs Node\.js 20\.16 or later; this is v\d+/);
     } finally {
@@ -173,11 +163,7 @@ describe('the built package', { skip }, () => {
   });
 
   it('runs tasks on every backend, with the manager and shared memory, under plain node', () => {
-    const env = { ...process.env };
-    delete env.NODE_OPTIONS; // no tsx: this is the JavaScript users get
-    const run = spawnSync(process.execPath, [new URL('fixtures/dist-smoke.mjs', import.meta.url).pathname], {
-      env,
-      encoding: 'utf8',
+    const run = runNode([fileURLToPath(new URL('fixtures/dist-smoke.mjs', import.meta.url))], {
       timeout: 60_000,
     });
     assert.equal(run.status, 0, run.stderr);
