@@ -140,7 +140,7 @@ export class Bridge implements ManagerChannel {
 
   #start(): void {
     if (this.#worker !== undefined || this.#table.failure !== undefined) return;
-    const threads = nodeWorkerThreads(); // loaded on first use: a process worker never starts threads
+    const threads = nodeWorkerThreads(); // on first use: only a blocking manager call starts this helper
     const { port1, port2 } = new threads.MessageChannel();
     const flags = new SharedArrayBuffer(FLAG_COUNT * 4);
     const { address, authkey } = this.endpoint;

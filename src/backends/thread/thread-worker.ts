@@ -126,7 +126,7 @@ export class ThreadWorker implements WorkerHandle {
     this.#toWorker = new Ring(toWorker);
     this.#toParent = new Ring(toParent);
     this.#slots = new Int32Array(slots);
-    const threads = nodeWorkerThreads(); // loaded on first use: a process worker never starts threads
+    const threads = nodeWorkerThreads(); // on first use: a process worker starting no thread never loads it
     const { port1, port2 } = new threads.MessageChannel();
     this.#jobsPort = port1;
     for (let i = SLOT_COUNT - 1; i >= 0; i--) this.#freeSlots.push(i);
