@@ -37,6 +37,8 @@ import { ProcessPoolExecutor } from '../backends/process/process-pool.ts';
 import { ThreadPoolExecutor } from '../backends/thread/thread-pool.ts';
 import type { BackendLoad, ExecutorStats, Job } from '../core/executor.ts';
 import { Executor } from '../core/executor.ts';
+import type { CallOptions } from '../core/call-options.ts';
+import { monotonicMs } from '../core/clock.ts';
 import { Fifo } from '../core/fifo.ts';
 import type { Future } from '../core/future.ts';
 import { kCancelWith, kReject, kResolve, kSetRunning, kSlot } from '../core/future.ts';
@@ -190,7 +192,13 @@ export class AutoExecutor extends Executor {
     }
   }
 
-  protected schedule(job: Job): void {
+  protected schedule(
+    future: Future<unknown>,
+    task: Job['task'],
+    args: readonly unknown[],
+    options: CallOptions,
+  ): void {
+    const job: Job = { future, task, args, options, enqueuedAt: monotonicMs() };
     if (!isTask(job.task)) {
       if (!this.#plainDecided) this.#decidePlain();
       this.#plainCalls++;
@@ -367,7 +375,7 @@ export class AutoExecutor extends Executor {
       if (!future[kSetRunning]()) return; // cancelled while held
       call = { job, state, backend, phase, as, inner: undefined, dispatchedAt: 0 };
       future[kSlot] = call;
-      this.recorder.waitTime.record((performance.now() - job.enqueuedAt) * 1000);
+      this.recorder.waitTime.record((monotonicMs() - job.enqueuedAt) * 1000);
     } else {
       if (future.done()) return;
       call.backend = backend;

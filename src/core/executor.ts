@@ -52,7 +52,7 @@ export interface ExecutorStats {
   readonly waitTime: Percentiles;
 }
 
-/** @internal What a backend receives for each submitted task. */
+/** @internal What a backend keeps for each submitted task (a pool keeps more, in one object). */
 export interface Job {
   readonly future: Future<unknown>;
   /** A task handle, or (AsyncExecutor only) a plain function. */
@@ -170,8 +170,13 @@ export abstract class Executor implements CancelHandler, AsyncDisposable {
   protected abstract get capacity(): number;
   /** @internal Rejects task kinds the backend cannot run (pools need task handles). */
   protected abstract checkTask(task: unknown): void;
-  /** @internal Takes a new job; its future is pending. */
-  protected abstract schedule(job: Job): void;
+  /** @internal Takes a new job; its future is pending. The backend records it as it needs. */
+  protected abstract schedule(
+    future: Future<unknown>,
+    task: Job['task'],
+    args: readonly unknown[],
+    options: CallOptions,
+  ): void;
   /** @internal Stops a cancelled job: drops it from the queue, or stops it if running. */
   protected abstract cancelJob(future: Future<unknown>, wasRunning: boolean, reason: Error): void;
   /** @internal Shuts down; resolves when every worker has exited. */
@@ -195,7 +200,7 @@ export abstract class Executor implements CancelHandler, AsyncDisposable {
       signal.addEventListener('abort', onAbort, { once: true });
       future.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
     }
-    this.schedule({ future, task: task as Job['task'], args, options, enqueuedAt: performance.now() });
+    this.schedule(future, task as Job['task'], args, options);
     return future;
   }
 

@@ -42,62 +42,78 @@ export const kSlot = Symbol('executorSlot');
 /** @internal synchronous peek: true if the future is done with an error (or cancelled) */
 export const kFailed = Symbol('failed');
 
-const FULFILLED = 1;
-const REJECTED = 2;
+// One number holds both the state and the outcome (a field less on every future).
+const PENDING = 0;
+const RUNNING = 1;
+const FULFILLED = 2;
+const REJECTED = 3;
+const CANCELLED = 4; // rejected too
+
+const STATE_NAMES: readonly FutureState[] = ['pending', 'running', 'finished', 'finished', 'cancelled'];
 
 const noop = (): void => undefined;
 
 /**
  * The executor every Future hands to Promise, which calls it at once: one function for all of them, where an
  * arrow per future cost a closure and a context (heap growth per queued submit 555 → 523 bytes, 100k submits
- * to a thread pool). The constructor picks the resolvers up straight after.
+ * to a thread pool). The constructor picks the resolve function up straight after.
  */
 let capturedResolve: (value: never) => void = noop;
-let capturedReject: (error: unknown) => void = noop;
-function captureResolvers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+function captureResolve(resolve: (value: never) => void): void {
   capturedResolve = resolve;
-  capturedReject = reject;
+}
+
+/**
+ * What a failing future is resolved with: a thenable that rejects it, one microtask later. Futures keep only
+ * their resolve function: holding the reject function too cost every future 64 bytes (a field and a function
+ * object) for the rarer path.
+ */
+class Rejection {
+  readonly #error: unknown;
+  constructor(error: unknown) {
+    this.#error = error;
+  }
+  then(_resolve: unknown, reject: (error: unknown) => void): void {
+    reject(this.#error);
+  }
 }
 
 export class Future<R> extends Promise<R> {
   /** @internal */
   [kSlot]: unknown = undefined;
-  #state: FutureState = 'pending';
-  #outcome = 0;
+  #status = PENDING;
   #value: unknown = undefined;
   #handler: CancelHandler | undefined;
   // Stored without R in parameter position so Future<string> stays assignable to Future<unknown>.
   #callbacks: DoneCallback<never>[] | undefined;
   #resolvePromise: (value: never) => void;
-  #rejectPromise: (error: unknown) => void;
 
   /** @internal Futures are made by executors; `handler` is told about cancellation. */
   constructor(handler?: CancelHandler) {
-    super(captureResolvers);
+    super(captureResolve);
     this.#resolvePromise = capturedResolve;
-    this.#rejectPromise = capturedReject;
-    capturedResolve = capturedReject = noop; // holding the last ones would keep their promise alive
+    capturedResolve = noop; // holding the last one would keep its promise alive
     this.#handler = handler;
   }
 
   /** `'pending'` (queued), `'running'`, `'finished'` (with a result or an error) or `'cancelled'`. */
   get state(): FutureState {
-    return this.#state;
+    return STATE_NAMES[this.#status]!;
   }
 
   /** True if the task was cancelled (by `cancel()`, an aborted signal, a timeout or shutdown). */
   cancelled(): boolean {
-    return this.#state === 'cancelled';
+    return this.#status === CANCELLED;
   }
 
   /** True while the task is executing. */
   running(): boolean {
-    return this.#state === 'running';
+    return this.#status === RUNNING;
   }
 
   /** True once the future has a result, an error, or was cancelled. */
   done(): boolean {
-    return this.#state === 'finished' || this.#state === 'cancelled';
+    return this.#status >= FULFILLED;
   }
 
   /**
@@ -125,11 +141,8 @@ export class Future<R> extends Promise<R> {
    */
   async exception(timeoutMs?: number): Promise<unknown> {
     await this.#whenDone(timeoutMs);
-    if (this.#outcome === REJECTED) {
-      if (this.#state === 'cancelled') throw this.#value;
-      return this.#value;
-    }
-    return undefined;
+    if (this.#status === CANCELLED) throw this.#value;
+    return this.#status === REJECTED ? this.#value : undefined;
   }
 
   /**
@@ -153,51 +166,50 @@ export class Future<R> extends Promise<R> {
 
   /** @internal */
   [kFailed](): boolean {
-    return this.#outcome === REJECTED;
+    return this.#status >= REJECTED;
   }
 
   /** @internal Python's set_running_or_notify_cancel: false if the future was cancelled while queued. */
   [kSetRunning](): boolean {
-    if (this.#state !== 'pending') return false;
-    this.#state = 'running';
+    if (this.#status !== PENDING) return false;
+    this.#status = RUNNING;
     return true;
   }
 
   /** @internal */
   [kResolve](value: R): boolean {
     if (this.done()) return false;
-    this.#settle('finished', FULFILLED, value);
+    this.#settle(FULFILLED, value);
     return true;
   }
 
   /** @internal */
   [kReject](error: unknown): boolean {
     if (this.done()) return false;
-    this.#settle('finished', REJECTED, error);
+    this.#settle(REJECTED, error);
     return true;
   }
 
   /** @internal Cancels with a specific error (CancelledError or TimeoutError) and tells the executor. */
   [kCancelWith](error: CancelledError | TimeoutError): boolean {
     if (this.done()) return false;
-    const wasRunning = this.#state === 'running';
-    this.#settle('cancelled', REJECTED, error);
+    const wasRunning = this.#status === RUNNING;
+    this.#settle(CANCELLED, error);
     this.#handler?.onCancel(this as Future<unknown>, wasRunning, error);
     this.#handler = undefined;
     return true;
   }
 
-  #settle(state: FutureState, outcome: number, value: unknown): void {
-    this.#state = state;
-    this.#outcome = outcome;
+  #settle(status: number, value: unknown): void {
+    this.#status = status;
     this.#value = value;
-    if (state === 'finished') this.#handler = undefined;
-    if (outcome === FULFILLED) {
+    if (status !== CANCELLED) this.#handler = undefined;
+    if (status === FULFILLED) {
       this.#resolvePromise(value as never);
     } else {
       // As in Python, an error nobody asks for stays in the future: no unhandled-rejection report.
       Promise.prototype.then.call(this, undefined, noop);
-      this.#rejectPromise(value);
+      this.#resolvePromise(new Rejection(value) as never);
     }
     const callbacks = this.#callbacks;
     if (callbacks !== undefined) {

@@ -60,6 +60,14 @@ describe('Histogram', () => {
     );
   });
 
+  test('percentiles of durations either side of 2^30 µs (~18 minutes, where bucketing changes method) are within 4%', () => {
+    const next = random(31);
+    checkDistribution(
+      Array.from({ length: 20_000 }, () => 2 ** (28 + next() * 6)),
+      'around 2^30',
+    );
+  });
+
   test('percentiles of an exponential distribution with fractional values are within 4%', () => {
     const next = random(99);
     checkDistribution(

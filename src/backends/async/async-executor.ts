@@ -12,7 +12,9 @@ import type { BackendLoad, Job } from '../../core/executor.ts';
 import { Executor } from '../../core/executor.ts';
 import { TaskScope, runInScope } from '../../core/current.ts';
 import { Fifo } from '../../core/fifo.ts';
+import type { CallOptions } from '../../core/call-options.ts';
 import { timerDelay } from '../../core/call-options.ts';
+import { monotonicMs } from '../../core/clock.ts';
 import type { Future } from '../../core/future.ts';
 import { kCancelWith, kReject, kResolve, kSetRunning, kSlot } from '../../core/future.ts';
 import { describe, isTask } from '../../core/task.ts';
@@ -73,8 +75,13 @@ export class AsyncExecutor extends Executor {
     }
   }
 
-  protected schedule(job: Job): void {
-    this.#queue.push(job);
+  protected schedule(
+    future: Future<unknown>,
+    task: Job['task'],
+    args: readonly unknown[],
+    options: CallOptions,
+  ): void {
+    this.#queue.push({ future, task, args, options, enqueuedAt: monotonicMs() });
     // Start in a microtask, never inside submit(): a task must not run (or block) in its caller's frame.
     this.#scheduleDrain();
   }
@@ -129,7 +136,7 @@ export class AsyncExecutor extends Executor {
   #start(job: Job): void {
     const { future } = job;
     if (!future[kSetRunning]()) return; // cancelled while queued
-    const run = new Run(future, performance.now());
+    const run = new Run(future, monotonicMs());
     this.recorder.waitTime.record((run.startedAt - job.enqueuedAt) * 1000);
     const timeout = timerDelay(job.options.timeout);
     if (timeout !== undefined) {
@@ -163,7 +170,7 @@ export class AsyncExecutor extends Executor {
     const { future } = run;
     if (future[kSlot] !== run) return; // cancelled or timed out already
     this.#finish(run, true);
-    this.recorder.runTime.record((performance.now() - run.startedAt) * 1000);
+    this.recorder.runTime.record((monotonicMs() - run.startedAt) * 1000);
     if (ok) {
       future[kResolve](value);
       this.recorder.completed++;
