@@ -4,6 +4,8 @@
  * read within microseconds instead of after the loop wakes from a blocking poll (~25 µs or more). Bounded to
  * {@link POLL_MS} after the last send, so an idle pool costs nothing.
  */
+import { monotonicMs } from '../../core/clock.ts';
+
 const POLL_MS = 0.05;
 
 export class AnswerPoller {
@@ -31,7 +33,7 @@ export class AnswerPoller {
 
   /** Jobs were just sent: poll for the next moment. */
   sent(): void {
-    this.#until = performance.now() + POLL_MS;
+    this.#until = monotonicMs() + POLL_MS;
     if (this.#polling) return;
     this.#polling = true;
     setImmediate(this.#turn);
@@ -39,7 +41,7 @@ export class AnswerPoller {
 
   #turn = (): void => {
     this.#onTurn();
-    if (this.#awaiting() && performance.now() < this.#until) {
+    if (this.#awaiting() && monotonicMs() < this.#until) {
       setImmediate(this.#turn);
       return;
     }
