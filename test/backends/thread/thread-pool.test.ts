@@ -390,6 +390,26 @@ describe('ThreadPoolExecutor: memory and workers', () => {
     assert.ok(p.stats().workerRestarts >= 1);
   });
 
+  test('minWorkers: one worker starts with the pool, the others once it is up and idle', async () => {
+    const p = pool({ maxWorkers: 3, minWorkers: 3 });
+    assert.equal(p.stats().workers.total, 1, 'one worker boots alone, so the first result is not delayed');
+    assert.equal(await p.submit(tasks.square, 3), 9);
+    for (let i = 0; p.stats().workers.total < 3; i++) {
+      assert.ok(i < 500, `the rest of minWorkers started (${p.stats().workers.total} of 3)`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  });
+
+  test('minWorkers: jobs that need more workers start them at once, not after the first is up', async () => {
+    const p = pool({ maxWorkers: 2, minWorkers: 2 });
+    const flags = shared();
+    // Two calls that can only finish together: they need both workers while the first is still booting.
+    const both = Promise.all([p.submit(tasks.rendezvous, flags, 2), p.submit(tasks.rendezvous, flags, 2)]);
+    await Promise.resolve(); // the dispatch runs in a microtask
+    assert.equal(p.stats().workers.total, 2);
+    await both;
+  });
+
   test('idle workers above minWorkers exit after idleTimeoutMs', async () => {
     const p = pool({ maxWorkers: 2, minWorkers: 1, idleTimeoutMs: 50 });
     const flags = shared();
