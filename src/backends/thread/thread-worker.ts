@@ -144,6 +144,10 @@ export class ThreadWorker implements WorkerHandle {
     const tsx = tsxApiUrl();
     const entry = tsx === undefined ? entryUrl : tsxBootstrap(tsx, entryUrl.href);
     this.#worker = new threads.Worker(entry, {
+      // With no stdin stream, Node ends the worker's process.stdin as it boots, which builds all three of its
+      // stdio streams then (~0.6 ms of the first result, medians of 10 runs); ended from here, the worker sees
+      // the same empty stdin, built after its first job.
+      stdin: true,
       eval: tsx !== undefined,
       workerData,
       transferList: [port2],
@@ -152,6 +156,7 @@ export class ThreadWorker implements WorkerHandle {
       ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
       ...(options.env === undefined ? {} : { env: options.env }),
     });
+    this.#worker.stdin!.end();
     this.#worker.on('message', this.#onMessage);
     this.#worker.on('error', (error) => {
       this.#error = error;

@@ -390,6 +390,10 @@ describe('ThreadPoolExecutor: memory and workers', () => {
     assert.ok(p.stats().workerRestarts >= 1);
   });
 
+  test("a worker's process.stdin is empty and ended, as in a plain Worker", async () => {
+    assert.equal(await pool().submit(tasks.stdinBytes.with({ timeout: 5000 })), 0);
+  });
+
   test('minWorkers: one worker starts with the pool, the others once it is up and idle', async () => {
     const p = pool({ maxWorkers: 3, minWorkers: 3 });
     assert.equal(p.stats().workers.total, 1, 'one worker boots alone, so the first result is not delayed');
