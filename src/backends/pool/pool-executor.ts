@@ -34,7 +34,12 @@ import type { TaskAddress, WorkerEvents, WorkerHandle } from './worker-handle.ts
 /** One object per submitted task, from submit to result: what the pool keeps alive per queued task. */
 interface PoolJob {
   readonly future: Future<unknown>;
-  readonly args: readonly unknown[];
+  /**
+   * The arguments; undefined for a call with exactly one, which is kept in `onlyArg` instead: the argument
+   * array would cost each queued task 56 bytes, and live bytes per task set the pace of a large first batch.
+   */
+  readonly args: readonly unknown[] | undefined;
+  readonly onlyArg: unknown;
   readonly options: CallOptions;
   readonly enqueuedAt: number;
   address: TaskAddress | undefined;
@@ -142,7 +147,8 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
   ): void {
     const pj: PoolJob = {
       future,
-      args,
+      args: args.length === 1 ? undefined : args,
+      onlyArg: args.length === 1 ? args[0] : undefined,
       options,
       enqueuedAt: monotonicMs(),
       address: undefined,
@@ -434,7 +440,8 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     pj.worker = worker;
     pj.requeued = false;
     try {
-      worker.handle.run(pj.id, pj.address!, pj.args, pj.options.transfer as TransferItem[] | undefined);
+      const args = pj.args ?? [pj.onlyArg];
+      worker.handle.run(pj.id, pj.address!, args, pj.options.transfer as TransferItem[] | undefined);
     } catch (error) {
       pj.worker = undefined;
       if (future[kReject](error)) this.recorder.failed++;
