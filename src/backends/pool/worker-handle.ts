@@ -30,6 +30,12 @@ export interface WorkerHandle {
   /** True if `withdraw` is exact (a withdrawn job surely never runs), which allows moving jobs between workers. */
   readonly exactWithdraw: boolean;
   /**
+   * False while the worker cannot be sent another job (a thread worker's table of start flags is full: jobs
+   * in flight hold one each, and so do withdrawn jobs until the worker has read that they were). The pool
+   * sends jobs elsewhere meanwhile, or keeps them queued.
+   */
+  readonly canTakeJob: boolean;
+  /**
    * Sends a job (buffered until {@link WorkerHandle.flush}). Throws UnserializableError, naming where the bad
    * value sits, if the arguments cannot be sent.
    */

@@ -114,6 +114,7 @@ const entryPath = fileURLToPath(
 export class ProcessWorker implements WorkerHandle {
   readonly id: number;
   readonly exactWithdraw = false;
+  readonly canTakeJob = true;
   readonly #events: WorkerEvents;
   readonly #concurrency: number;
   readonly #child: ChildProcess | undefined;

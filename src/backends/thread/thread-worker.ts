@@ -49,7 +49,11 @@ import { nodeWorkerThreads } from '../../core/lazy-builtins.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
 
-export const SLOT_COUNT = 1024;
+/**
+ * Start flags per worker: enough for a full window of jobs in flight (WINDOW_MAX in pool-executor.ts) and as
+ * many withdrawn ones whose slots the worker has not released yet; the pool stops sending when none is free.
+ */
+export const SLOT_COUNT = 2048;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_ARGS: readonly unknown[] = [];
@@ -234,6 +238,10 @@ export class ThreadWorker implements WorkerHandle {
     // A tiny task's answer is usually back within microseconds, long before a waitAsync wake-up (~25 µs)
     // would deliver it: look for it on the next few event-loop turns instead, without blocking the loop.
     this.#poller.sent();
+  }
+
+  get canTakeJob(): boolean {
+    return this.#freeSlots.length > 0;
   }
 
   withdraw(id: number): boolean {

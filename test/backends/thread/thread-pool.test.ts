@@ -414,6 +414,19 @@ describe('ThreadPoolExecutor: memory and workers', () => {
     await both;
   });
 
+  test('an idle worker taking over the queued jobs of one stuck on a long task never runs it out of job slots', async () => {
+    const p = pool({ maxWorkers: 2, minWorkers: 2 });
+    // Microsecond tasks first: the pool then queues the most jobs on each worker.
+    await Promise.all(Array.from({ length: 2_000 }, (_, i) => p.submit(tasks.square, i)));
+    const long = p.submit(tasks.busy, 1_000);
+    // The other worker keeps taking back the jobs queued behind the long task, which hold their job slots
+    // until the stuck worker reads that they were withdrawn; the pool keeps refilling both.
+    const results = await Promise.all(Array.from({ length: 60_000 }, (_, i) => p.submit(tasks.square, i)));
+    assert.equal(results.length, 60_000);
+    assert.equal(results[59_999], 59_999 ** 2);
+    await long;
+  });
+
   test('idle workers above minWorkers exit after idleTimeoutMs', async () => {
     const p = pool({ maxWorkers: 2, minWorkers: 1, idleTimeoutMs: 50 });
     const flags = shared();
