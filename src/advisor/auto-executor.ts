@@ -37,7 +37,6 @@ import { ProcessPoolExecutor } from '../backends/process/process-pool.ts';
 import { ThreadPoolExecutor } from '../backends/thread/thread-pool.ts';
 import type { BackendLoad, ExecutorStats, Job } from '../core/executor.ts';
 import { Executor } from '../core/executor.ts';
-import type { CallOptions } from '../core/call-options.ts';
 import { monotonicMs } from '../core/clock.ts';
 import { Fifo } from '../core/fifo.ts';
 import type { Future } from '../core/future.ts';
@@ -192,13 +191,7 @@ export class AutoExecutor extends Executor {
     }
   }
 
-  protected schedule(
-    future: Future<unknown>,
-    task: Job['task'],
-    args: readonly unknown[],
-    options: CallOptions,
-  ): void {
-    const job: Job = { future, task, args, options, enqueuedAt: monotonicMs() };
+  protected schedule(job: Job): void {
     if (!isTask(job.task)) {
       if (!this.#plainDecided) this.#decidePlain();
       this.#plainCalls++;

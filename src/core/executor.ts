@@ -10,6 +10,7 @@ import type { Percentiles } from '../metrics/histogram.ts';
 import { StatsRecorder } from '../metrics/stats-recorder.ts';
 import type { CallOptions } from './call-options.ts';
 import { validateCallOptions } from './call-options.ts';
+import { monotonicMs } from './clock.ts';
 import type { CancelHandler } from './future.ts';
 import { Future, kCancelWith } from './future.ts';
 import { mapLazily } from './map.ts';
@@ -52,7 +53,7 @@ export interface ExecutorStats {
   readonly waitTime: Percentiles;
 }
 
-/** @internal What a backend keeps for each submitted task (a pool keeps more, in one object). */
+/** @internal What a backend receives for each submitted task (a pool copies it into a record of its own). */
 export interface Job {
   readonly future: Future<unknown>;
   /** A task handle, or (AsyncExecutor only) a plain function. */
@@ -170,13 +171,8 @@ export abstract class Executor implements CancelHandler, AsyncDisposable {
   protected abstract get capacity(): number;
   /** @internal Rejects task kinds the backend cannot run (pools need task handles). */
   protected abstract checkTask(task: unknown): void;
-  /** @internal Takes a new job; its future is pending. The backend records it as it needs. */
-  protected abstract schedule(
-    future: Future<unknown>,
-    task: Job['task'],
-    args: readonly unknown[],
-    options: CallOptions,
-  ): void;
+  /** @internal Takes a new job; its future is pending. */
+  protected abstract schedule(job: Job): void;
   /** @internal Stops a cancelled job: drops it from the queue, or stops it if running. */
   protected abstract cancelJob(future: Future<unknown>, wasRunning: boolean, reason: Error): void;
   /** @internal Shuts down; resolves when every worker has exited. */
@@ -200,7 +196,7 @@ export abstract class Executor implements CancelHandler, AsyncDisposable {
       signal.addEventListener('abort', onAbort, { once: true });
       future.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
     }
-    this.schedule(future, task as Job['task'], args, options);
+    this.schedule({ future, task: task as Job['task'], args, options, enqueuedAt: monotonicMs() });
     return future;
   }
 

@@ -12,7 +12,6 @@ import type { BackendLoad, Job } from '../../core/executor.ts';
 import { Executor } from '../../core/executor.ts';
 import { TaskScope, runInScope } from '../../core/current.ts';
 import { Fifo } from '../../core/fifo.ts';
-import type { CallOptions } from '../../core/call-options.ts';
 import { timerDelay } from '../../core/call-options.ts';
 import { monotonicMs } from '../../core/clock.ts';
 import type { Future } from '../../core/future.ts';
@@ -75,13 +74,8 @@ export class AsyncExecutor extends Executor {
     }
   }
 
-  protected schedule(
-    future: Future<unknown>,
-    task: Job['task'],
-    args: readonly unknown[],
-    options: CallOptions,
-  ): void {
-    this.#queue.push({ future, task, args, options, enqueuedAt: monotonicMs() });
+  protected schedule(job: Job): void {
+    this.#queue.push(job);
     // Start in a microtask, never inside submit(): a task must not run (or block) in its caller's frame.
     this.#scheduleDrain();
   }

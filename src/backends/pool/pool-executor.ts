@@ -144,18 +144,15 @@ export abstract class PoolExecutor extends Executor implements WorkerEvents {
     assertTask(task, `${this.constructor.name}.submit()`);
   }
 
-  protected schedule(
-    future: Future<unknown>,
-    task: Job['task'],
-    args: readonly unknown[],
-    options: CallOptions,
-  ): void {
+  protected schedule(job: Job): void {
+    // Copied, not referenced: the job object then dies young, and a queued task keeps one object alive.
+    const { future, task, args, options, enqueuedAt } = job;
     const pj: PoolJob = {
       future,
       args: args.length === 1 ? undefined : args,
       onlyArg: args.length === 1 ? args[0] : undefined,
       options,
-      enqueuedAt: monotonicMs(),
+      enqueuedAt,
       address: undefined,
       id: 0,
       worker: undefined,
