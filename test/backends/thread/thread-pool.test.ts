@@ -404,6 +404,14 @@ describe('ThreadPoolExecutor: memory and workers', () => {
     }
   });
 
+  test('minWorkers: a pool shut down before its first worker is idle starts no more', async () => {
+    const p = pool({ maxWorkers: 3, minWorkers: 3 });
+    assert.equal(await p.submit(tasks.square, 4), 16);
+    await p.shutdown(); // the rest were due in the next turn of the event loop
+    await new Promise((r) => setImmediate(r));
+    assert.equal(p.stats().workers.total, 0);
+  });
+
   test('minWorkers: jobs that need more workers start them at once, not after the first is up', async () => {
     const p = pool({ maxWorkers: 2, minWorkers: 2 });
     const flags = shared();
