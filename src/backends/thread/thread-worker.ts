@@ -66,11 +66,6 @@ const COPY_BY_EVENT_BYTES = 64 * 1024;
 
 /** What a thread worker is told at start (workerData). */
 export interface ThreadWorkerData {
-  readonly toWorker: SharedArrayBuffer;
-  readonly toParent: SharedArrayBuffer;
-  /** Jobs that need structured clone, each announced by a BULK frame in `toWorker`. */
-  readonly jobsPort: MessagePort;
-  readonly slots: SharedArrayBuffer;
   readonly concurrency: number;
   readonly memoryReportMs: number;
   readonly spinMicros: number;
@@ -78,6 +73,18 @@ export interface ThreadWorkerData {
   readonly liveness: SharedArrayBuffer;
   /** Compiled code of the library for the worker to start from (core/library-cache.ts), for its loader. */
   readonly spindleLibraryCache: Uint8Array | undefined;
+}
+
+/**
+ * The worker's first message: the shared memory and port it talks through. Made after the thread is started,
+ * not given as workerData: the parent makes them (~0.7 ms) while the thread boots, not before.
+ */
+export interface ThreadWorkerChannels {
+  readonly toWorker: SharedArrayBuffer;
+  readonly toParent: SharedArrayBuffer;
+  /** Jobs that need structured clone, each announced by a BULK frame in `toWorker`. */
+  readonly jobsPort: MessagePort;
+  readonly slots: SharedArrayBuffer;
 }
 
 export interface ThreadWorkerOptions {
@@ -104,7 +111,9 @@ export class ThreadWorker implements WorkerHandle {
   readonly #toParent: Ring;
   readonly #jobsPort: MessagePort;
   readonly #slots: Int32Array;
+  /** Slots released by finished jobs; none from `#unusedSlotsFrom` up has been used yet. */
   readonly #freeSlots: number[] = [];
+  #unusedSlotsFrom = 0;
   readonly #slotOf = new Map<number, number>();
   readonly #defined = new Set<number>();
   readonly #backlog = new Backlog();
@@ -124,21 +133,8 @@ export class ThreadWorker implements WorkerHandle {
   constructor(id: number, options: ThreadWorkerOptions, events: WorkerEvents) {
     this.id = id;
     this.#events = events;
-    const toWorker = Ring.allocate(RING_BYTES);
-    const toParent = Ring.allocate(RING_BYTES);
-    const slots = new SharedArrayBuffer(SLOT_COUNT * 4);
-    this.#toWorker = new Ring(toWorker);
-    this.#toParent = new Ring(toParent);
-    this.#slots = new Int32Array(slots);
     const threads = nodeWorkerThreads(); // on first use: a process worker starting no thread never loads it
-    const { port1, port2 } = new threads.MessageChannel();
-    this.#jobsPort = port1;
-    for (let i = SLOT_COUNT - 1; i >= 0; i--) this.#freeSlots.push(i);
     const workerData: ThreadWorkerData = {
-      toWorker,
-      toParent,
-      jobsPort: port2,
-      slots,
       concurrency: options.concurrency,
       memoryReportMs: options.memoryReportMs,
       spinMicros: options.spinMicros,
@@ -154,12 +150,22 @@ export class ThreadWorker implements WorkerHandle {
       stdin: true,
       eval: tsx !== undefined,
       workerData,
-      transferList: [port2],
       name: options.name,
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
       ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
       ...(options.env === undefined ? {} : { env: options.env }),
     });
+    // The thread boots from here on; its first message, posted before anything else can be, is its channels.
+    const toWorker = Ring.allocate(RING_BYTES);
+    const toParent = Ring.allocate(RING_BYTES);
+    const slots = new SharedArrayBuffer(SLOT_COUNT * 4);
+    this.#toWorker = new Ring(toWorker);
+    this.#toParent = new Ring(toParent);
+    this.#slots = new Int32Array(slots);
+    const { port1, port2 } = new threads.MessageChannel();
+    this.#jobsPort = port1;
+    const channels: ThreadWorkerChannels = { toWorker, toParent, jobsPort: port2, slots };
+    this.#worker.postMessage(channels, [port2]);
     this.#worker.stdin!.end();
     this.#worker.on('message', this.#onMessage);
     this.#worker.on('error', (error) => {
@@ -185,7 +191,8 @@ export class ThreadWorker implements WorkerHandle {
       else this.#worker.postMessage(define);
     }
     if (transfer !== undefined) assertTransferable(transfer);
-    const slot = this.#freeSlots.pop();
+    const slot =
+      this.#freeSlots.pop() ?? (this.#unusedSlotsFrom < SLOT_COUNT ? this.#unusedSlotsFrom++ : undefined);
     if (slot === undefined)
       throw new Error('Spindle: no free job slot (more jobs in flight than SLOT_COUNT)');
     Atomics.store(this.#slots, slot, 0);
@@ -241,7 +248,7 @@ export class ThreadWorker implements WorkerHandle {
   }
 
   get canTakeJob(): boolean {
-    return this.#freeSlots.length > 0;
+    return this.#freeSlots.length > 0 || this.#unusedSlotsFrom < SLOT_COUNT;
   }
 
   withdraw(id: number): boolean {
