@@ -165,7 +165,8 @@ export function renderReport(
     `- Libraries: ${versions}`,
     '',
     'Every (library, scenario) ran in its own fresh `node` process, one at a time, three times (start-up: ' +
-      'five; payloads, whose timed part is short: seven), and each figure is the median of those processes; ' +
+      'nine; payloads, whose timed part is short: seven), in rounds (one process of every row of a scenario, ' +
+      'then the next round), and each figure is the median of those processes; ' +
       'workers run plain JavaScript ' +
       `under plain \`node\`. Pools have ${params.workers} workers. Process mode means child_process for Spindle, ` +
       'tinypool (`runtime: "child_process"`) and workerpool (`workerType: "process"`), and cluster workers for ' +
