@@ -155,3 +155,11 @@ compiled.runInThisContext()(
   { url: chunkUrl.href },
 );
 writeFileSync(`${root}dist/library.cache`, compiled.createCachedData());
+
+// Then the cache of a library that has run a task on each backend, made in a worker (train-library-cache.mjs),
+// in a `node` with no flags: the flags of every program that starts Spindle without any.
+execFileSync(process.execPath, [`${root}scripts/train-library-cache.mjs`], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: '' },
+});

@@ -202,7 +202,10 @@ function compile() {
   let made;
   // For this isolate's worker threads: nothing if they can take the shipped cache, else one that suits them.
   const codeCache = () => (accepted ? given : (made ??= script.createCachedData()));
-  return script.runInThisContext()(require, load, meta, codeCache);
+  const library = script.runInThisContext()(require, load, meta, codeCache);
+  // For the build (scripts/train-library-cache.mjs): the code this isolate has compiled of the library so far.
+  Object.defineProperty(library, Symbol.for("spindle.compiledCode"), { value: () => script.createCachedData() });
+  return library;
 }
 `;
 }

@@ -105,6 +105,30 @@ describe('the built package', { skip }, () => {
     assert.equal(script.cachedDataRejected, false);
   });
 
+  it('ships the compiled code of a library that has run tasks, not only of its top level', () => {
+    // The build's first cache, made once the top level has run, against the shipped one, made in a worker
+    // after it ran a task on each backend (scripts/train-library-cache.mjs): the functions those called are in it.
+    const topLevelOnly = runNode([
+      '--input-type=module',
+      '-e',
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { createRequire } from 'node:module';",
+        "import { Script } from 'node:vm';",
+        `const url = new URL('library.js', ${JSON.stringify(dist.href)});`,
+        "const script = new Script(readFileSync(url, 'latin1'), { filename: url.pathname });",
+        'script.runInThisContext()(createRequire(url), (s) => import(s), { url: url.href }, () => undefined);',
+        'console.log(script.createCachedData().byteLength);',
+      ].join('\n'),
+    ]);
+    assert.equal(topLevelOnly.status, 0, topLevelOnly.stderr);
+    const shipped = readFileSync(new URL('library.cache', dist)).byteLength;
+    assert.ok(
+      shipped > Number(topLevelOnly.stdout) * 1.15,
+      `shipped ${shipped} bytes, top level alone ${topLevelOnly.stdout.trim()}`,
+    );
+  });
+
   it('loads the library as the script normally, and as a CommonJS module when source maps are on', () => {
     // Node 20 maps the frames of modules only: with --enable-source-maps a library error must point at src/.
     const code =
