@@ -134,20 +134,15 @@ function printStderr(outcomes: readonly Outcome[]): void {
 }
 
 /**
- * Scenario 3's baseline: the same CPU tasks one after another on a main thread, in fresh processes. The
- * median of as many processes as each row gets: every speedup divides by it, and a single timing put one
- * library's speedup above the ceiling of 2.00 (2.05) in a full run.
+ * One run of scenario 3's baseline: the same CPU tasks one after another on a main thread, in a fresh
+ * process. The baseline is the median of as many runs as each row gets, taken in the same rounds as the rows:
+ * every speedup divides by it, and a single timing put one library's speedup above the ceiling of 2.00 (2.05)
+ * in a full run.
  */
-async function serialBaseline(scenario: Scenario, params: Params): Promise<SerialBaseline | undefined> {
+async function serialRun(scenario: Scenario, params: Params): Promise<number | undefined> {
   const spec: CaseSpec = { library: 'serial', mode: 'thread', scenario: 'serial', params };
-  const runs: number[] = [];
-  for (let i = 0; i < scenario.samples; i++) {
-    const { result } = await runCase(caseFile, spec, scenario.timeoutMs);
-    if (result?.status === 'ok' && result.values.serialMs !== undefined) runs.push(result.values.serialMs);
-  }
-  const baseline = runs.length > 0 ? { ms: median(runs), runs } : undefined;
-  console.log(`${'  serial baseline'.padEnd(32)}${describeBaseline(baseline)}`);
-  return baseline;
+  const { result } = await runCase(caseFile, spec, scenario.timeoutMs);
+  return result?.status === 'ok' ? result.values.serialMs : undefined;
 }
 
 interface SerialBaseline {
@@ -171,7 +166,6 @@ async function runScenario(
   gaps: Map<Mode, string | null>,
 ): Promise<ScenarioResult> {
   console.log(`\n${scenario.title}`);
-  const serial = scenario.id === 'cpu' ? await serialBaseline(scenario, params) : undefined;
   const rows = scenario.rows.filter((row) => only === undefined || only.includes(row.library));
   const cells = new Map<string, Cell>();
   const runnable = rows.filter((row) => {
@@ -185,13 +179,23 @@ async function runScenario(
   // memory a previous case left to reclaim, the clock) then falls on every row alike, not on whichever ran
   // first. In row-by-row order, start-up measured Spindle 0.92x piscina; alternating the two, 1.08x.
   const outcomes = new Map<string, Outcome[]>(runnable.map((row) => [rowKey(row), []]));
+  const serialRuns: number[] = [];
   for (let i = 0; i < scenario.samples; i++) {
+    if (scenario.id === 'cpu') {
+      const ms = await serialRun(scenario, params);
+      if (ms !== undefined) serialRuns.push(ms);
+    }
     for (const row of runnable) {
       const done = outcomes.get(rowKey(row))!;
       // A case that hangs once will likely hang again: do not spend the time budget on it.
       if (done.some((outcome) => outcome.result === null)) continue;
       done.push(await runCase(caseFile, { ...row, scenario: scenario.id, params }, scenario.timeoutMs));
     }
+  }
+  let serial: SerialBaseline | undefined;
+  if (scenario.id === 'cpu') {
+    serial = serialRuns.length > 0 ? { ms: median(serialRuns), runs: serialRuns } : undefined;
+    console.log(`${'  serial baseline'.padEnd(32)}${describeBaseline(serial)}`);
   }
   for (const row of runnable) {
     const rowOutcomes = outcomes.get(rowKey(row))!;
