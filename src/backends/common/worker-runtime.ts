@@ -16,6 +16,7 @@ import { TaskScope, runInScope } from '../../core/current.ts';
 import { Fifo } from '../../core/fifo.ts';
 import { isTask } from '../../core/task.ts';
 import type { DefineFrame, RunFrame } from './protocol.ts';
+import { unpackSharedFrame } from './protocol.ts';
 import { encodeError } from './remote-error.ts';
 import { loadTaskModule } from './task-module.ts';
 
@@ -83,6 +84,21 @@ export class WorkerRuntime {
 
   enqueue(frame: RunFrame): void {
     this.#queue.push(frame);
+  }
+
+  /**
+   * Queues a job whose arguments hold shared objects in wire form, once their modules are loaded: revived
+   * here. A job whose objects cannot be revived fails alone; the worker carries on.
+   */
+  enqueueShared(frame: RunFrame): void {
+    let ready: RunFrame;
+    try {
+      ready = unpackSharedFrame(frame);
+    } catch (error) {
+      this.#sink.result(frame.id, false, 0, encodeError(error));
+      return;
+    }
+    this.enqueue(ready);
   }
 
   /** Starts queued jobs while below the concurrency limit. Call after enqueueing a batch. */

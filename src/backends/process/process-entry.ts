@@ -35,7 +35,6 @@ import {
   FRAME_RUN,
   FRAME_SKIPPED,
   FRAME_WAKE,
-  unpackSharedFrame,
 } from '../common/protocol.ts';
 import { loadKindsFor } from '../common/shared-kinds.ts';
 import { encodeError } from '../common/remote-error.ts';
@@ -280,14 +279,7 @@ function accept(frame: Frame): void {
       loadingKinds = loading.then(releaseHeld, releaseHeld); // a load that fails is reported by unpacking
       return;
     }
-    let ready: Frame;
-    try {
-      ready = unpackSharedFrame(frame);
-    } catch (error) {
-      sink.result(frame.id, false, 0, encodeError(error)); // that one job fails; the worker carries on
-      return;
-    }
-    runtime.enqueue(ready as RunFrame);
+    runtime.enqueueShared(frame);
     return;
   }
   onFrame(frame);

@@ -21,7 +21,6 @@ import {
   FRAME_SKIPPED,
   NO_SLOT,
   packSharedFrame,
-  unpackSharedFrame,
 } from '../common/protocol.ts';
 import { loadKindsFor } from '../common/shared-kinds.ts';
 import { adoptLiveness } from './thread-liveness.ts';
@@ -124,16 +123,8 @@ function start(channels: ThreadWorkerChannels): void {
       loadingKinds = loading.then(releaseHeld, releaseHeld); // a load that fails is reported by unpacking
       return;
     }
-    if (frame.type === FRAME_RUN) {
-      let ready: Frame;
-      try {
-        ready = unpackSharedFrame(frame);
-      } catch (error) {
-        sink.result(frame.id, false, 0, encodeError(error)); // that one job fails; the worker carries on
-        return;
-      }
-      runtime.enqueue(ready as typeof frame);
-    } else if (frame.type === FRAME_DEFINE) runtime.define(frame);
+    if (frame.type === FRAME_RUN) runtime.enqueueShared(frame);
+    else if (frame.type === FRAME_DEFINE) runtime.define(frame);
   }
 
   function releaseHeld(): void {
