@@ -45,10 +45,10 @@ test('a worker whose channels come after its entry has run waits for them, then 
     `.then(() => parentPort.postMessage('entry has run'));`;
   const worker = new Worker(bootstrap, { eval: true, workerData });
   try {
-    const [said] = (await new Promise((resolve, reject) => {
-      worker.once('message', (message) => resolve([message]));
+    const said = await new Promise<unknown>((resolve, reject) => {
+      worker.once('message', resolve);
       worker.once('error', reject);
-    })) as [unknown];
+    });
     assert.equal(said, 'entry has run');
 
     const channels: ThreadWorkerChannels = {
