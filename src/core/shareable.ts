@@ -13,6 +13,10 @@
  *
  * Shareables are found at the top of the arguments and inside plain arrays, plain objects, Maps and Sets; one
  * hidden inside an instance of some other class would be cloned as a plain object, as structured clone does.
+ *
+ * Node Buffers take the same path to a thread: structured clone would deliver a plain Uint8Array, where a
+ * worker process (v8.serialize) and the compact codec deliver a Buffer, so a task sees the same type on every
+ * backend. Their wire form holds the bytes (a copy, as before); the reviver makes a Buffer over them.
  */
 import { UnserializableError } from '../errors.ts';
 
@@ -35,6 +39,11 @@ export interface Shareable {
 const MARK = '@spindle/shared';
 const MAX_DEPTH = 64;
 const revivers = new Map<string, (state: never) => object>();
+/** Not a shared object, and defined here, not in a kind module: every thread that loads Spindle revives it. */
+const BUFFER_KIND = 'node:Buffer';
+revivers.set(BUFFER_KIND, (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+);
 
 /**
  * Registers how to rebuild a kind of shared object from its state on the receiving side. Called once per kind, at
@@ -107,6 +116,10 @@ export function packShared(value: unknown, target: ShareTarget, path: string): P
         throw new UnserializableError(`Cannot send ${at}: ${(error as Error).message}`, at, { cause: error });
       }
       return { [MARK]: wire.kind, state: wire.state };
+    }
+    if (target === 'thread' && Buffer.isBuffer(v)) {
+      found = true;
+      return { [MARK]: BUFFER_KIND, state: new Uint8Array(v.buffer, v.byteOffset, v.byteLength) };
     }
     if (seen.has(v)) return v;
     seen.add(v);

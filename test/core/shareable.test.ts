@@ -51,6 +51,18 @@ describe('shared objects across the structured-clone boundary', () => {
     assert.ok((args[1] as { c: unknown }).c instanceof Counter, 'the original still holds the object');
   });
 
+  test('a Buffer crosses to a thread as a Buffer (structured clone alone gives a Uint8Array), also in a Map', () => {
+    const received = send([Buffer.from('top'), new Map([['k', Buffer.from('in a map')]])]) as [
+      Buffer,
+      Map<string, Buffer>,
+    ];
+    assert.ok(Buffer.isBuffer(received[0]) && Buffer.isBuffer(received[1].get('k')));
+    assert.equal(received[0].toString(), 'top');
+    assert.equal(received[1].get('k')!.toString(), 'in a map');
+    // To a process v8.serialize keeps Buffers itself: nothing to pack.
+    assert.equal(packShared([Buffer.from('x')], 'process', 'args').found, false);
+  });
+
   test('values without shareables are returned as they are, flagged as such', () => {
     const args = [1, 'two', { three: [3] }, new Map([[1, 2]])];
     const { value, found } = packShared(args, 'thread', 'args');

@@ -1,16 +1,18 @@
 /**
- * A compact binary encoding for the values tasks usually pass: primitives, strings, plain arrays and plain
- * objects. It writes straight into the bytes it is given (a shared ring for thread workers, a growable
- * buffer for process workers), which is why it exists: for a tiny task, structured clone through
- * `postMessage` costs more than the task. Anything else (Map, Date, typed arrays, class instances, cycles,
- * SharedArrayBuffer) makes the encoder give up with {@link NotPlain}, and the caller sends the value by
- * structured clone instead, so fidelity never depends on this file.
+ * A compact binary encoding for the values tasks usually pass: primitives, strings, plain arrays, plain
+ * objects, Uint8Arrays and Buffers. It writes straight into the bytes it is given (a shared ring for thread
+ * workers, a growable buffer for process workers), which is why it exists: for a tiny task, structured clone
+ * through `postMessage` costs more than the task. Anything else (Map, Date, other typed arrays, class
+ * instances, cycles, SharedArrayBuffer) makes the encoder give up with {@link NotPlain}, and the caller sends
+ * the value by structured clone instead, so fidelity never depends on this file.
  *
  * Layout: one tag byte, then the payload, little-endian.
  *   UNDEFINED | NULL | FALSE | TRUE | INT32 i32 | FLOAT64 f64 | BIGINT str
  *   ASCII u32 n, n bytes | UTF8 u32 n, n bytes | ARRAY u32 n, n values | OBJECT u32 n, n × (str key, value)
  *   BYTES u32 n, u8 pad, pad bytes, n bytes (a plain Uint8Array: one memcpy each way, where v8.serialize
  *         copies it several times; the padding puts the bytes at an 8-aligned offset of the buffer)
+ *   BUFFER, laid out as BYTES (a Node Buffer, which arrives as a Buffer: as v8.serialize keeps it for worker
+ *         processes, where postMessage would turn it into a plain Uint8Array)
  */
 
 const UNDEFINED = 0;
@@ -25,6 +27,7 @@ const ARRAY = 8;
 const OBJECT = 9;
 const BIGINT = 10;
 const BYTES = 11;
+const BUFFER = 12;
 
 const MAX_DEPTH = 32;
 const encoder = new TextEncoder();
@@ -173,7 +176,7 @@ export function encodeValue(w: Writer, value: unknown, depth = 0): void {
       // A view of shared memory must arrive as a view of the same memory: structured clone does that.
       if (
         value instanceof Uint8Array &&
-        value.constructor === Uint8Array &&
+        (value.constructor === Uint8Array || value.constructor === Buffer) &&
         !(value.buffer instanceof SharedArrayBuffer)
       ) {
         // The bytes start 8-aligned in the buffer: a copy into or out of shared memory goes word by word
@@ -181,7 +184,7 @@ export function encodeValue(w: Writer, value: unknown, depth = 0): void {
         const n = value.byteLength;
         w.ensure(6 + 7 + n);
         const pad = -(w.bytes.byteOffset + w.pos + 6) & 7;
-        w.bytes[w.pos] = BYTES;
+        w.bytes[w.pos] = value.constructor === Uint8Array ? BYTES : BUFFER;
         w.view.setUint32(w.pos + 1, n, true);
         w.bytes[w.pos + 5] = pad;
         w.bytes.set(value, w.pos + 6 + pad);
@@ -239,12 +242,14 @@ export function decodeValue(r: Reader): unknown {
       return true;
     case BIGINT:
       return BigInt(readString(r));
-    case BYTES: {
+    case BYTES:
+    case BUFFER: {
       const n = r.u32();
       const start = r.pos + 1 + r.bytes[r.pos]!;
       r.pos = start + n;
-      // Its own (non-shared) copy. Not slice(): V8's slice copies element by element, several times slower.
-      const out = new Uint8Array(n);
+      // Its own (non-shared) copy, over an ArrayBuffer of its own (not Buffer's pool: the task may transfer
+      // it). Not slice(): V8's slice copies element by element, several times slower.
+      const out = tag === BYTES ? new Uint8Array(n) : Buffer.allocUnsafeSlow(n);
       out.set(r.bytes.subarray(start, start + n));
       return out;
     }

@@ -61,6 +61,15 @@ describe('codec', () => {
     assert.ok(back.bytes.buffer instanceof ArrayBuffer, 'not a view of the shared ring');
   });
 
+  test('a Buffer arrives as a Buffer of its own (not a view of a pool), a Uint8Array as a plain Uint8Array', () => {
+    const pooled = Buffer.from('pooled'); // a small Buffer is a view of Node's shared 8 KiB pool
+    const back = roundTrip({ pooled, plain: new Uint8Array([7]) }) as { pooled: Buffer; plain: Uint8Array };
+    assert.ok(Buffer.isBuffer(back.pooled));
+    assert.equal(back.pooled.toString(), 'pooled');
+    assert.equal(back.pooled.buffer.byteLength, 6, 'its own ArrayBuffer: a task may transfer it');
+    assert.equal(back.plain.constructor, Uint8Array);
+  });
+
   test('the bytes of a Uint8Array land 8-aligned in the buffer, wherever the value starts, and decode back', () => {
     // Copies into and out of shared memory go a word at a time only between aligned addresses.
     const backing = new SharedArrayBuffer(256);
@@ -95,7 +104,6 @@ describe('codec', () => {
       holes,
       () => 1,
       Symbol('s'),
-      Buffer.from('x'),
       new Int32Array(2),
       new Uint8Array(new SharedArrayBuffer(4)), // a view of shared memory must stay one: structured clone keeps it
       deep,

@@ -86,6 +86,26 @@ describe('ThreadPoolExecutor: results', () => {
     assert.ok(big.every((bytes, i) => bytes.byteLength === 1 << 20 && bytes[0] === i + 1)); // copies, not moves
   });
 
+  test('a Buffer arrives as a Buffer both ways, as on a process pool, whichever way it travels', async () => {
+    const p = pool();
+    const small = Buffer.from('small'); // in the ring
+    const large = Buffer.alloc(1 << 20, 3); // by postMessage
+    const inMap = new Map([['k', Buffer.from('in a map')]]); // structured clone
+    const transferred = Buffer.from(new Uint8Array([9, 8, 7]).buffer); // structured clone, with a transfer
+    const [a, b, c, d] = await Promise.all([
+      p.submit(tasks.echo, small),
+      p.submit(tasks.echo, large),
+      p.submit(tasks.echo, inMap),
+      p.submit(tasks.echo.with({ transfer: [transferred.buffer as ArrayBuffer] }), transferred),
+    ]);
+    assert.ok(Buffer.isBuffer(a) && a.toString() === 'small');
+    assert.ok(Buffer.isBuffer(b) && b.length === 1 << 20 && b[0] === 3);
+    const inner = (c as Map<string, Buffer>).get('k');
+    assert.ok(Buffer.isBuffer(inner) && inner.toString() === 'in a map');
+    assert.ok(Buffer.isBuffer(d) && d.equals(Buffer.from([9, 8, 7])));
+    assert.equal(transferred.length, 0, 'moved, not copied');
+  });
+
   test('a job sent by postMessage whose result cannot be sent back fails alone', async () => {
     const p = pool({ maxWorkers: 1 });
     const error = await p.submit(tasks.returnFunctionFor, new Uint8Array(1 << 20)).catch((e: unknown) => e);
