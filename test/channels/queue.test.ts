@@ -57,6 +57,8 @@ describe('Queue: semantics on one thread', () => {
       new Float64Array([1.5]),
       /re/g,
       'x'.repeat(10_000),
+      Buffer.from('a Buffer'),
+      'half an emoji: \ud83d', // a lone surrogate: UTF-8 cannot carry it, v8.serialize does
     ];
     for (const value of values) queue.putNowait(value);
     for (const value of values) assert.deepEqual(queue.getNowait(), value);

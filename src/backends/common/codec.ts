@@ -3,8 +3,9 @@
  * objects, Uint8Arrays and Buffers. It writes straight into the bytes it is given (a shared ring for thread
  * workers, a growable buffer for process workers), which is why it exists: for a tiny task, structured clone
  * through `postMessage` costs more than the task. Anything else (Map, Date, other typed arrays, class
- * instances, cycles, SharedArrayBuffer) makes the encoder give up with {@link NotPlain}, and the caller sends
- * the value by structured clone instead, so fidelity never depends on this file.
+ * instances, cycles, SharedArrayBuffer, strings with lone surrogates) makes the encoder give up with
+ * {@link NotPlain}, and the caller sends the value by structured clone instead, so fidelity never depends on
+ * this file.
  *
  * Layout: one tag byte, then the payload, little-endian.
  *   UNDEFINED | NULL | FALSE | TRUE | INT32 i32 | FLOAT64 f64 | BIGINT str
@@ -102,6 +103,8 @@ export class Writer {
         return;
       }
     }
+    // UTF-8 has no form for a lone surrogate (TextEncoder writes U+FFFD); structured clone keeps it as it is.
+    if (!value.isWellFormed()) throw NotPlain;
     const max = n * 3;
     this.ensure(5 + max);
     const { written } = encoder.encodeInto(value, this.bytes.subarray(this.pos + 5, this.pos + 5 + max));

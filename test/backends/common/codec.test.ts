@@ -15,6 +15,54 @@ function roundTrip(value: unknown): unknown {
   return decodeValue(new Reader(w.bytes.subarray(0, w.pos)));
 }
 
+/** A small seeded generator (mulberry32): the same values every run, so a failure can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A random value of the kinds the codec carries, with well-formed strings only. */
+function randomPlain(next: () => number, depth: number): unknown {
+  const pick = Math.floor(next() * (depth > 3 ? 9 : 12));
+  const int = (max: number): number => Math.floor(next() * max);
+  const text = (): string => {
+    const alphabets = ['abc xyz', 'é日本ü', '🙂🌍👋', '\u0000\u007f\u0080\uffff'];
+    const chars = [...alphabets[int(alphabets.length)]!];
+    return Array.from({ length: int(next() < 0.1 ? 300 : 20) }, () => chars[int(chars.length)]).join('');
+  };
+  switch (pick) {
+    case 0:
+      return int(2 ** 32) - 2 ** 31;
+    case 1:
+      return [0, -0, NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 31) - 1, 2 ** 31][int(8)];
+    case 2:
+      return (next() - 0.5) * 10 ** int(30);
+    case 3:
+      return BigInt(int(2 ** 31)) ** BigInt(int(4)) * (next() < 0.5 ? -1n : 1n);
+    case 4:
+      return [true, false, null, undefined][int(4)];
+    case 5:
+    case 6:
+      return text();
+    case 7:
+      return Uint8Array.from({ length: int(next() < 0.1 ? 5000 : 16) }, () => int(256));
+    case 8:
+      return 'x'.repeat(int(200)); // long ASCII goes by the encoder, short by char codes
+    case 9:
+      return Array.from({ length: int(6) }, () => randomPlain(next, depth + 1));
+    default: {
+      const record: Record<string, unknown> = {};
+      for (let i = int(6); i > 0; i--) record[text()] = randomPlain(next, depth + 1);
+      return record;
+    }
+  }
+}
+
 describe('codec', () => {
   test('primitives round-trip exactly, including -0, NaN, large and small numbers and BigInt', () => {
     for (const value of [
@@ -105,6 +153,8 @@ describe('codec', () => {
       () => 1,
       Symbol('s'),
       new Int32Array(2),
+      'a lone surrogate: \ud800 (UTF-8 has no form for it)',
+      { ['key \udfff']: 1 },
       new Uint8Array(new SharedArrayBuffer(4)), // a view of shared memory must stay one: structured clone keeps it
       deep,
     ]) {
@@ -113,6 +163,14 @@ describe('codec', () => {
         (e: unknown) => e === NotPlain,
         String(value),
       );
+    }
+  });
+
+  test('2,000 random plain values arrive exactly as structured clone delivers them', () => {
+    const next = seeded(20261124);
+    for (let i = 0; i < 2000; i++) {
+      const value = randomPlain(next, 0);
+      assert.deepStrictEqual(roundTrip(value), structuredClone(value), `value ${i}`);
     }
   });
 

@@ -94,6 +94,8 @@ describe('ProcessPoolExecutor: results', () => {
     assert.deepEqual(back, plain);
     assert.ok(Object.is(back.n, -0));
     assert.equal(Object.getOwnPropertyDescriptor(back, '__proto__')?.value, 'own key');
+    // A lone surrogate has no UTF-8 form: the codec hands the frame to v8.serialize, which keeps it.
+    assert.deepEqual(await pool().submit(tasks.echo, 'half an emoji: \ud83d'), ['half an emoji: \ud83d']);
   });
 });
 

@@ -54,6 +54,9 @@ describe('ThreadPoolExecutor: results', () => {
       nested: { deep: [[]] },
     };
     assert.deepEqual(await p.submit(tasks.echo, plain), plain);
+    // A lone surrogate has no UTF-8 form: the codec hands the frame to structured clone, which keeps it.
+    const halves = { '\udc00 key': 'half an emoji: \ud83d' };
+    assert.deepEqual(await p.submit(tasks.echo, halves), halves);
   });
 
   test('jobs that need structured clone start in the order they were sent, among ring-borne ones', async () => {
