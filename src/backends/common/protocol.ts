@@ -18,7 +18,7 @@
 import type { ShareTarget } from '../../core/shareable.ts';
 import { packShared, unpackShared } from '../../core/shareable.ts';
 import type { Reader, Writer } from './codec.ts';
-import { decodeValue, encodeValue, readString } from './codec.ts';
+import { decodeValue, encodeArgs, encodeValue, readString } from './codec.ts';
 
 export const FRAME_DEFINE = 1;
 export const FRAME_RUN = 2;
@@ -111,7 +111,7 @@ export function writeFrame(w: Writer, frame: Frame): void {
       w.u32(frame.id);
       w.u32(frame.key);
       w.u32(frame.slot);
-      encodeValue(w, frame.args);
+      encodeArgs(w, frame.args);
       return;
     case FRAME_RESULT:
       w.u32(frame.id);

@@ -154,6 +154,8 @@ describe('codec', () => {
       Symbol('s'),
       new Int32Array(2),
       'a lone surrogate: \ud800 (UTF-8 has no form for it)',
+      'a match'.match(/(?<word>match)/), // index, input and groups besides the elements
+      Object.assign([1, 2], { note: 'kept by structured clone' }),
       { ['key \udfff']: 1 },
       new Uint8Array(new SharedArrayBuffer(4)), // a view of shared memory must stay one: structured clone keeps it
       deep,

@@ -57,6 +57,10 @@ describe('ThreadPoolExecutor: results', () => {
     // A lone surrogate has no UTF-8 form: the codec hands the frame to structured clone, which keeps it.
     const halves = { '\udc00 key': 'half an emoji: \ud83d' };
     assert.deepEqual(await p.submit(tasks.echo, halves), halves);
+    // So does an array's own property besides its elements, such as a RegExp match's index and groups.
+    const match = 'a match'.match(/(?<word>match)/)!;
+    const back = (await p.submit(tasks.echo, match)) as RegExpMatchArray;
+    assert.deepEqual([back.index, back.input, back.groups], [2, 'a match', { word: 'match' }]);
   });
 
   test('jobs that need structured clone start in the order they were sent, among ring-borne ones', async () => {
