@@ -245,7 +245,8 @@ export class ProcessWorker implements WorkerHandle {
     try {
       if (!ring.tryWrite(frame)) return false;
     } catch (error) {
-      if (error !== NotPlain) throw error;
+      // Not the codec giving up: reading the arguments threw (a getter, a proxy). v8.serialize would too.
+      if (error !== NotPlain) throw unserializableError(frame.args, 'args', 'to a worker process', error);
       return false;
     }
     this.#out.writeFrame(BULK_FRAME);

@@ -207,7 +207,12 @@ export class ThreadWorker implements WorkerHandle {
       try {
         sent = this.#toWorker.tryWrite(frame);
       } catch (error) {
-        if (error !== NotPlain) throw error;
+        if (error !== NotPlain) {
+          // Not the codec giving up: reading the arguments threw (a getter, a proxy). Structured clone would too.
+          this.#freeSlots.push(slot);
+          frame.args = NO_ARGS;
+          throw unserializableError(args, 'args', 'to a worker thread', error);
+        }
       }
     }
     if (!sent) {

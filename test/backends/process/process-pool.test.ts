@@ -263,6 +263,19 @@ describe('ProcessPoolExecutor: the jobs ring', () => {
     assert.ok(after - before < MiB / 8, `the worker read ${after - before} bytes for a 1 MiB Buffer`);
   });
 
+  test('a large job whose other argument has a throwing getter fails with UnserializableError', async () => {
+    const p = await attachedPool();
+    const bad = {
+      get broken(): number {
+        throw new Error('getter failed');
+      },
+    };
+    const error = await p.submit(tasks.echo, filled(1), bad).catch((e: unknown) => e);
+    assert.ok(error instanceof UnserializableError, String(error));
+    assert.equal((error.cause as Error).message, 'getter failed');
+    assert.deepEqual(await p.submit(tasks.digest, filled(2)), ['Uint8Array', MiB, 2 * MiB]);
+  });
+
   test('a large job still waiting behind a running one can be cancelled', async () => {
     const p = await attachedPool();
     await p.submit(tasks.touchThenSpin, tempFile(), 0); // defined in the worker: its next call starts at its turn

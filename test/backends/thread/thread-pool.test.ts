@@ -15,6 +15,7 @@ import {
   WorkerCrashedError,
   WorkerStartError,
 } from '../../../src/index.ts';
+import { SLOT_COUNT } from '../../../src/backends/thread/thread-worker.ts';
 import * as tasks from '../../fixtures/pool-tasks.ts';
 
 const shared = (n = 1): Int32Array => new Int32Array(new SharedArrayBuffer(4 * n));
@@ -323,6 +324,22 @@ describe('ThreadPoolExecutor: bad input gets a clear typed error', () => {
       .catch((e: unknown) => e);
     assert.ok(error instanceof UnserializableError);
     assert.equal(error.path, 'args[0].cb');
+  });
+
+  test('an argument whose getter throws fails with UnserializableError, every time, leaking no job slot', async () => {
+    const p = pool({ maxWorkers: 1 });
+    await p.submit(tasks.square, 1); // the worker is up: jobs go to its ring
+    const bad = {
+      get broken(): number {
+        throw new Error('getter failed');
+      },
+    };
+    for (let i = 0; i < SLOT_COUNT + 10; i++) {
+      const error = await p.submit(tasks.echo, bad).catch((e: unknown) => e);
+      assert.ok(error instanceof UnserializableError, String(error));
+      assert.equal((error.cause as Error).message, 'getter failed');
+    }
+    assert.equal(await p.submit(tasks.square, 4), 16);
   });
 
   test('a result that cannot be sent back names where it sits', async () => {
