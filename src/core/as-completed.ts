@@ -2,6 +2,7 @@
 import { TimeoutError } from '../errors.ts';
 import { timerDelay, validateTimeout } from './call-options.ts';
 import type { Future } from './future.ts';
+import { futureSet } from './future-set.ts';
 import { Fifo } from './fifo.ts';
 
 export interface AsCompletedOptions {
@@ -27,9 +28,10 @@ export function asCompleted<F extends Future<unknown>>(
   futures: Iterable<F>,
   options: AsCompletedOptions = {},
 ): AsyncIterableIterator<F> {
+  const all = futureSet(futures, options, ['timeout'], 'asCompleted(futures, options)');
   const { timeout } = options;
   validateTimeout(timeout, '`timeout` in asCompleted(futures, options)');
-  return new CompletionIterator(new Set(futures), timerDelay(timeout));
+  return new CompletionIterator(all, timerDelay(timeout));
 }
 
 class CompletionIterator<F extends Future<unknown>> implements AsyncIterableIterator<F> {

@@ -1,6 +1,7 @@
 /** Options for one task call, attached with `task.with(options)` or given to `map` for every call. */
 import type { MessagePort } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.ts';
+import { rejectUnknownOptions } from './known-options.ts';
 
 /** Values whose ownership can be moved to a thread worker instead of copied. */
 export type TransferItem = ArrayBuffer | MessagePort;
@@ -21,11 +22,21 @@ export interface CallOptions {
   readonly transfer?: readonly TransferItem[];
 }
 
-/** @internal Validates call options at the public boundary; one message shape for every option. */
-export function validateCallOptions(options: unknown, where: string): asserts options is CallOptions {
+const CALL_OPTIONS: readonly string[] = ['signal', 'timeout', 'transfer'];
+
+/**
+ * @internal Validates call options at the public boundary; one message shape for every option.
+ * @param known the option names allowed there (`map` takes `concurrency` and no `transfer`)
+ */
+export function validateCallOptions(
+  options: unknown,
+  where: string,
+  known: readonly string[] = CALL_OPTIONS,
+): asserts options is CallOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`Expected ${where} to be an object, got \`${String(options)}\``);
   }
+  rejectUnknownOptions(options, known, where);
   const { signal, timeout, transfer } = options as Record<string, unknown>;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(

@@ -10,6 +10,7 @@ import type { Percentiles } from '../metrics/histogram.ts';
 import { StatsRecorder } from '../metrics/stats-recorder.ts';
 import type { CallOptions } from './call-options.ts';
 import { validateCallOptions } from './call-options.ts';
+import { rejectUnknownOptions } from './known-options.ts';
 import { monotonicMs } from './clock.ts';
 import type { CancelHandler } from './future.ts';
 import { Future, kCancelWith } from './future.ts';
@@ -142,7 +143,17 @@ export abstract class Executor implements CancelHandler, AsyncDisposable {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`Expected \`options\` to be an object, got \`${String(options)}\``);
     }
+    rejectUnknownOptions(options, ['wait', 'cancelFutures'], 'shutdown(options)');
     const { wait = true, cancelFutures = false } = options;
+    for (const [name, value] of [
+      ['wait', wait],
+      ['cancelFutures', cancelFutures],
+    ] as const) {
+      if (typeof value !== 'boolean')
+        throw new InvalidArgumentError(
+          `Expected \`${name}\` in shutdown(options) to be a boolean, got ${typeof value}`,
+        );
+    }
     if (this.#shutdown === undefined) {
       this.#shutdown = this.close(cancelFutures);
       // Shutdown without waiting must not surface as an unhandled rejection later.
@@ -218,7 +229,7 @@ export abstract class Executor implements CancelHandler, AsyncDisposable {
         `Expected \`items\` to be an iterable or async iterable, got ${typeof items}`,
       );
     }
-    validateCallOptions(options, 'map options');
+    validateCallOptions(options, 'map options', ['signal', 'timeout', 'concurrency']);
     const { concurrency = Math.max(256, this.capacity * 4), ...callOptions } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new InvalidArgumentError(

@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { timerDelay, validateTimeout } from './call-options.ts';
 import { kFailed, type Future } from './future.ts';
+import { futureSet } from './future-set.ts';
 
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
 
@@ -35,6 +36,7 @@ export function wait<F extends Future<unknown>>(
   futures: Iterable<F>,
   options: WaitOptions = {},
 ): Promise<WaitResult<F>> {
+  const all = futureSet(futures, options, ['timeout', 'returnWhen'], 'wait(futures, options)');
   const { timeout, returnWhen = 'ALL_COMPLETED' } = options;
   validateTimeout(timeout, '`timeout` in wait(futures, options)');
   if (!RETURN_WHEN.includes(returnWhen)) {
@@ -42,7 +44,6 @@ export function wait<F extends Future<unknown>>(
       `Expected \`returnWhen\` to be one of ${RETURN_WHEN.join(', ')}, got \`${String(returnWhen)}\``,
     );
   }
-  const all = new Set(futures);
   const done = new Set<F>();
   const notDone = new Set<F>();
   for (const f of all) (f.done() ? done : notDone).add(f);

@@ -147,6 +147,18 @@ describe('asCompleted()', () => {
     }
   });
 
+  test('an unknown option, or an item that is not a Future, is rejected with InvalidArgumentError', () => {
+    assert.throws(
+      () => asCompleted([running<number>()], { timeuot: 5 } as never),
+      (e) => e instanceof InvalidArgumentError && /did you mean `timeout`/.test(e.message),
+    );
+    assert.throws(
+      () => asCompleted([1, 2] as never),
+      (e) => e instanceof InvalidArgumentError && /got number at index 0/.test(e.message),
+    );
+    assert.throws(() => asCompleted(5 as never), /to be an iterable, got number/);
+  });
+
   test('timeout: Infinity waits without a limit', async () => {
     const future = running<number>();
     setTimeout(() => future[kResolve](1), 20);

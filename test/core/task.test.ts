@@ -138,6 +138,7 @@ describe('task.with()', () => {
       [{ signal: 'abort' }, /`signal`/],
       [{ signal: new AbortController() }, /`signal`/],
       [{ transfer: 'buffer' }, /`transfer`/],
+      [{ timeot: 100 }, /Unknown option `timeot` in task\.with\(options\) \(did you mean `timeout`\?\)/],
       [null, /task\.with\(options\)/],
       [5, /task\.with\(options\)/],
     ];

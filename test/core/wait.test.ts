@@ -171,6 +171,19 @@ describe('wait()', () => {
     );
   });
 
+  test('an unknown option, or an item that is not a Future, is rejected with InvalidArgumentError', async () => {
+    await rejectsOrThrows(
+      () => wait([running<number>()], { returnwhen: 'FIRST_COMPLETED' } as never),
+      (e) => e instanceof InvalidArgumentError && /did you mean `returnWhen`/.test(e.message),
+    );
+    await rejectsOrThrows(
+      () => wait([running<number>(), Promise.resolve(1)] as never),
+      (e) =>
+        e instanceof InvalidArgumentError &&
+        /a Future \(from submit\), got a Promise at index 1/.test(e.message),
+    );
+  });
+
   test('an unknown returnWhen is rejected with InvalidArgumentError naming the option', async () => {
     await rejectsOrThrows(
       () => wait([running<number>()], { returnWhen: 'SOMETIMES' as never }),

@@ -91,8 +91,9 @@ describe('submit() types', () => {
   test('task.with() keeps the task type', () => {
     const configured = squareTask.with({ timeout: 10 });
     expectTrue<Equals<typeof configured, Task<[n: number], number>>>();
+    // Refused by the compiler, and at run time for JavaScript callers.
     // @ts-expect-error unknown option
-    squareTask.with({ retries: 3 });
+    assert.throws(() => squareTask.with({ retries: 3 }), /Unknown option `retries`/);
     assert.equal(configured.fn(4), 16);
   });
 });

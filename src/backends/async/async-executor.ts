@@ -18,6 +18,7 @@ import type { Future } from '../../core/future.ts';
 import { kCancelWith, kReject, kResolve, kSetRunning, kSlot } from '../../core/future.ts';
 import { describe, isTask } from '../../core/task.ts';
 import { InvalidArgumentError } from '../../errors.ts';
+import { rejectUnknownOptions } from '../../core/known-options.ts';
 
 export interface AsyncExecutorOptions {
   /**
@@ -53,6 +54,7 @@ export class AsyncExecutor extends Executor {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
     }
+    rejectUnknownOptions(options, ['maxConcurrency'], 'new AsyncExecutor(options)');
     const { maxConcurrency = 64 } = options;
     if (maxConcurrency !== Infinity && (!Number.isInteger(maxConcurrency) || maxConcurrency < 1)) {
       throw new InvalidArgumentError(

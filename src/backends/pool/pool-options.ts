@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from '../../errors.ts';
 import { describe } from '../../core/task.ts';
 import { nodeOs } from '../../core/lazy-builtins.ts';
+import { rejectUnknownOptions } from '../../core/known-options.ts';
 
 export interface PoolOptions {
   /**
@@ -57,6 +58,20 @@ export interface PoolOptions {
 }
 
 /** @internal Every option present and checked; internals trust this type. */
+const POOL_OPTIONS: readonly (keyof PoolOptions)[] = [
+  'maxWorkers',
+  'minWorkers',
+  'idleTimeoutMs',
+  'concurrencyPerWorker',
+  'maxTasksPerWorker',
+  'maxWorkerMemoryMb',
+  'shutdownTimeoutMs',
+  'spinMicros',
+  'execArgv',
+  'env',
+  'name',
+];
+
 export interface FilledPoolOptions {
   readonly maxWorkers: number;
   readonly minWorkers: number;
@@ -72,12 +87,17 @@ export interface FilledPoolOptions {
 }
 
 /** @internal */
-export function fillPoolOptions(options: PoolOptions, where: string): FilledPoolOptions {
+export function fillPoolOptions(
+  options: PoolOptions,
+  where: string,
+  backendOptions: readonly string[] = [],
+): FilledPoolOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(
       `Expected \`options\` of ${where} to be an object, got ${describe(options)}`,
     );
   }
+  rejectUnknownOptions(options, [...POOL_OPTIONS, ...backendOptions], `new ${where}(options)`);
   const maxWorkers = options.maxWorkers ?? nodeOs().availableParallelism();
   positiveInteger(maxWorkers, 'maxWorkers', 1);
   const minWorkers = options.minWorkers ?? 0;

@@ -28,7 +28,7 @@ export class ThreadPoolExecutor extends PoolExecutor {
   readonly #resourceLimits: ResourceLimits | undefined;
 
   constructor(options: ThreadPoolOptions = {}) {
-    const filled = fillPoolOptions(options, 'ThreadPoolExecutor');
+    const filled = fillPoolOptions(options, 'ThreadPoolExecutor', ['resourceLimits']);
     const { resourceLimits } = options;
     if (resourceLimits !== undefined && (typeof resourceLimits !== 'object' || resourceLimits === null)) {
       throw new InvalidArgumentError(

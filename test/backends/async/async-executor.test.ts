@@ -290,6 +290,13 @@ describe('AsyncExecutor concurrency', () => {
     }
   });
 
+  test('an unknown option throws InvalidArgumentError naming it', () => {
+    assert.throws(
+      () => new AsyncExecutor({ maxConcurency: 4 } as never),
+      (e) => e instanceof InvalidArgumentError && /did you mean `maxConcurrency`/.test(e.message),
+    );
+  });
+
   test('options that are not an object throw InvalidArgumentError', () => {
     for (const bad of [null, 'fast', 4]) {
       assert.throws(
@@ -554,6 +561,12 @@ describe('AsyncExecutor shutdown', () => {
   test('shutdown() with options that are not an object throws InvalidArgumentError', () => {
     const executor = new AsyncExecutor();
     assert.throws(() => executor.shutdown(null as never), InvalidArgumentError);
+    assert.throws(
+      () => executor.shutdown({ wait: 'yes' } as never),
+      /`wait` in shutdown\(options\) to be a boolean/,
+    );
+    assert.throws(() => executor.shutdown({ cancelFutures: 1 } as never), /`cancelFutures`/);
+    assert.throws(() => executor.shutdown({ cancelfutures: true } as never), /did you mean `cancelFutures`/);
     assert.equal(executor.isShutdown, false);
   });
 
@@ -784,6 +797,9 @@ describe('AsyncExecutor.map()', () => {
     assert.throws(() => executor.map(square, [1], { timeout: -1 }), /`timeout` in map options/);
     assert.throws(() => executor.map(square, [1], { signal: 'x' as never }), InvalidArgumentError);
     assert.throws(() => executor.map(square, [1], null as never), InvalidArgumentError);
+    assert.throws(() => executor.map(square, [1], { concurency: 4 } as never), /did you mean `concurrency`/);
+    // One transfer list cannot serve every call of a map.
+    assert.throws(() => executor.map(square, [1], { transfer: [] } as never), /Unknown option `transfer`/);
   });
 });
 

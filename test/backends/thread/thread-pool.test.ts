@@ -379,6 +379,14 @@ describe('ThreadPoolExecutor: bad input gets a clear typed error', () => {
     assert.throws(() => new ThreadPoolExecutor({ maxWorkers: 1, minWorkers: 2 }), /at most `maxWorkers`/);
     assert.throws(() => new ThreadPoolExecutor({ idleTimeoutMs: -1 }), /`idleTimeoutMs`/);
     assert.throws(() => new ThreadPoolExecutor({ concurrencyPerWorker: 1.5 }), /`concurrencyPerWorker`/);
+    assert.throws(
+      () => new ThreadPoolExecutor({ maxWorker: 2 } as never),
+      /Unknown option `maxWorker` in new ThreadPoolExecutor\(options\) \(did you mean `maxWorkers`\?\)/,
+    );
+    assert.throws(
+      () => new ThreadPoolExecutor({ resourceLimit: {} } as never),
+      /did you mean `resourceLimits`/,
+    );
   });
 });
 
