@@ -18,7 +18,7 @@ export function futureSet<F extends Future<unknown>>(
     throw new InvalidArgumentError(
       `Expected the options of ${where} to be an object, got \`${String(options)}\``,
     );
-  rejectUnknownOptions(options, known, `${where} options`);
+  rejectUnknownOptions(options, known, where);
   if (typeof (futures as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function')
     throw new InvalidArgumentError(
       `Expected the futures of ${where} to be an iterable, got ${typeof futures}`,

@@ -57,7 +57,7 @@ export interface PoolOptions {
   readonly name?: string;
 }
 
-/** @internal Every option present and checked; internals trust this type. */
+/** The names every pool takes; a backend adds its own (threads: `resourceLimits`). */
 const POOL_OPTIONS: readonly (keyof PoolOptions)[] = [
   'maxWorkers',
   'minWorkers',
@@ -72,6 +72,7 @@ const POOL_OPTIONS: readonly (keyof PoolOptions)[] = [
   'name',
 ];
 
+/** @internal Every option present and checked; internals trust this type. */
 export interface FilledPoolOptions {
   readonly maxWorkers: number;
   readonly minWorkers: number;
