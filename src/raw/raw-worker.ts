@@ -7,6 +7,7 @@ import type { PoolExecutor } from '../backends/pool/pool-executor.ts';
 import type { AnyTask, Task } from '../core/task.ts';
 import { assertTask } from '../core/task.ts';
 import { InvalidStateError } from '../errors.ts';
+import { validateTimeout } from '../core/call-options.ts';
 
 export abstract class RawWorker<A extends readonly unknown[], R> {
   /** A name for messages and debugging; settable, as in Python. @default 'Thread-N' / 'Process-N' */
@@ -49,6 +50,7 @@ export abstract class RawWorker<A extends readonly unknown[], R> {
    * Like Python's `join`, it never throws the task's error: read that from {@link RawWorker.result}.
    */
   async join(timeoutMs?: number): Promise<boolean> {
+    validateTimeout(timeoutMs, '`timeoutMs` of join(timeoutMs)');
     const future = this.#started('join');
     try {
       await future.exception(timeoutMs);
@@ -66,19 +68,18 @@ export abstract class RawWorker<A extends readonly unknown[], R> {
 
   /** The task's result; rejects with its error (or `WorkerCrashedError` if the worker died). */
   result(): Promise<Awaited<R>> {
-    return this.#started('result').result();
+    return this.#started('get the result of').result();
   }
 
   /** The future behind this worker, for `wait`, `asCompleted` and callbacks. */
   get future(): Future<Awaited<R>> {
-    return this.#started('future');
+    return this.#started('read the future of');
   }
 
-  #started(what: string): Future<Awaited<R>> {
+  /** @param action what the caller would do, for the message: `join`, `get the result of` */
+  #started(action: string): Future<Awaited<R>> {
     if (this.#future === undefined) {
-      throw new InvalidStateError(
-        `Cannot ${what === 'future' ? 'read the future of' : what} ${this.name}: call start() first`,
-      );
+      throw new InvalidStateError(`Cannot ${action} ${this.name}: call start() first`);
     }
     return this.#future;
   }

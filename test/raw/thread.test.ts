@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InvalidStateError, NotATaskError, Thread, WorkerCrashedError } from '../../src/index.ts';
+import {
+  InvalidArgumentError,
+  InvalidStateError,
+  NotATaskError,
+  Thread,
+  WorkerCrashedError,
+} from '../../src/index.ts';
 import * as tasks from '../fixtures/pool-tasks.ts';
 
 describe('Thread', () => {
@@ -40,12 +46,18 @@ describe('Thread', () => {
     await assert.rejects(t.result(), WorkerCrashedError);
   });
 
-  test('misuse gets typed errors: plain function, start twice, join before start', async () => {
+  test('misuse gets typed errors: plain function, start twice, join before start, a bad timeout', async () => {
     assert.throws(() => new Thread((() => 1) as never), NotATaskError);
     const t = new Thread(tasks.square, 2);
     await assert.rejects(t.join(), InvalidStateError);
+    assert.throws(
+      () => t.result(),
+      (e: unknown) => e instanceof InvalidStateError && /Cannot get the result of Thread-\d+/.test(e.message),
+    );
     t.start();
     assert.throws(() => t.start(), InvalidStateError);
-    await t.join();
+    // Not "not finished yet": a negative timeout is a mistake, as everywhere else in the API.
+    await assert.rejects(t.join(-1), InvalidArgumentError);
+    assert.equal(await t.join(), true);
   });
 });
