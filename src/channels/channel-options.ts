@@ -1,5 +1,6 @@
 /** Validation of channel and shared-data options at the public boundary, with the project's one message shape. */
 import { InvalidArgumentError } from '../errors.ts';
+import { rejectUnknownOptions } from '../core/known-options.ts';
 
 /** The default hard cap on the bytes a queue or pipe direction holds at once. */
 export const DEFAULT_CAPACITY_BYTES = 64 * 1024 * 1024;
@@ -38,11 +39,20 @@ export function integerOption(
   return value;
 }
 
-/** Throws InvalidArgumentError unless `value` is an options object (or undefined). */
-export function optionsObject<O extends object>(name: string, value: O | undefined): Partial<O> {
+/**
+ * Throws InvalidArgumentError unless `value` is an options object (or undefined) naming only `known` options.
+ * @param where the call, for the message about an unknown option: `Queue.get(options)`
+ */
+export function optionsObject<O extends object>(
+  name: string,
+  value: O | undefined,
+  known: readonly string[],
+  where: string,
+): Partial<O> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null)
     throw new InvalidArgumentError(`Expected \`${name}\` to be an object, got ${shown(value)}`);
+  rejectUnknownOptions(value, known, where);
   return value;
 }
 

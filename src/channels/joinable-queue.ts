@@ -8,7 +8,7 @@ import { assertMayBlock } from '../core/may-block.ts';
 import { registerShareable } from '../core/shareable.ts';
 import { InvalidStateError, TimeoutError } from '../errors.ts';
 import { deadlineAfter, remaining, waitSlice, waitSliceAsync, wake } from '../sync/futex.ts';
-import { signalOption } from './channel-options.ts';
+import { optionsObject, signalOption } from './channel-options.ts';
 import type { ItemStore, StoreState } from './item-store.ts';
 import { ALL_DONE, FIFO, JOINERS, UNFINISHED } from './item-store.ts';
 import type { QueueKind } from './queue.ts';
@@ -82,12 +82,13 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   async joinAsync(options?: AsyncWaitOptions): Promise<void> {
-    const deadline = deadlineAfter(options?.timeout);
-    const signal = signalOption(options?.signal);
+    const o = optionsObject('options', options, ['timeout', 'signal'], 'JoinableQueue.joinAsync(options)');
+    const deadline = deadlineAfter(o.timeout);
+    const signal = signalOption(o.signal);
     const store = this.#store();
     for (;;) {
       signal?.throwIfAborted();
-      const seq = this.#doneOrRegister(store, deadline, options?.timeout);
+      const seq = this.#doneOrRegister(store, deadline, o.timeout);
       if (seq === undefined) return;
       try {
         await waitSliceAsync(store.cells, ALL_DONE, seq, deadline, signal);

@@ -45,6 +45,9 @@ interface ConnectionState {
   readonly outgoing: StoreState | undefined;
 }
 
+/** The options of the async forms: `sendAsync`, `recvAsync`. */
+const ASYNC_OPTIONS: readonly string[] = ['timeout', 'signal'];
+
 /**
  * Creates a pipe between threads and returns its two ends. Pass an end to a thread worker as a task argument (or
  * into `Thread`); keep or pass on the other.
@@ -58,7 +61,7 @@ interface ConnectionState {
  * ```
  */
 export function Pipe<T = unknown>(options?: PipeOptions): [Connection<T>, Connection<T>] {
-  const o = optionsObject('options', options);
+  const o = optionsObject('options', options, ['duplex', 'capacityBytes'], 'Pipe(options)');
   const duplex = booleanOption('duplex', o.duplex, true);
   const queueOptions = { capacityBytes: o.capacityBytes };
   const ab = new Queue<T>(queueOptions);
@@ -110,9 +113,10 @@ export class Connection<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   send(value: T, options?: SendOptions): void {
+    const { timeout } = optionsObject('options', options, ['timeout'], 'Connection.send(options)');
     const out = this.#out('send');
     try {
-      if (mayBlock()) out.put(value, { timeout: options?.timeout });
+      if (mayBlock()) out.put(value, { timeout });
       else out.putNowait(value);
     } catch (error) {
       throw sendError(error);
@@ -121,6 +125,7 @@ export class Connection<T = unknown> implements Shareable, AsyncIterable<T> {
 
   /** Sends a value, waiting asynchronously for room when the pipe is full. Rejects as `send` throws. */
   async sendAsync(value: T, options?: AsyncWaitOptions): Promise<void> {
+    optionsObject('options', options, ASYNC_OPTIONS, 'Connection.sendAsync(options)');
     const out = this.#out('send');
     try {
       await out.putAsync(value, options);
@@ -136,11 +141,12 @@ export class Connection<T = unknown> implements Shareable, AsyncIterable<T> {
    */
   recv(options?: RecvOptions): T {
     assertMayBlock('Connection.recv()', 'await conn.recvAsync()');
+    const { timeout } = optionsObject('options', options, ['timeout'], 'Connection.recv(options)');
     const incoming = this.#in('recv');
     try {
-      return incoming.get({ timeout: options?.timeout });
+      return incoming.get({ timeout });
     } catch (error) {
-      throw this.#translate(error, options?.timeout);
+      throw this.#translate(error, timeout);
     }
   }
 
@@ -154,6 +160,7 @@ export class Connection<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   async recvAsync(options?: AsyncWaitOptions): Promise<T> {
+    optionsObject('options', options, ASYNC_OPTIONS, 'Connection.recvAsync(options)');
     const incoming = this.#in('recv');
     try {
       return await incoming.getAsync(options);
@@ -186,7 +193,8 @@ export class Connection<T = unknown> implements Shareable, AsyncIterable<T> {
   /** The async form of `poll`: resolves true when a message is there (or the other end closed), false after `timeout`. */
   async pollAsync(timeout = 0, options?: Pick<AsyncWaitOptions, 'signal'>): Promise<boolean> {
     const deadline = deadlineAfter(timeout);
-    const signal = signalOption(options?.signal);
+    const o = optionsObject('options', options, ['signal'], 'Connection.pollAsync(timeout, options)');
+    const signal = signalOption(o.signal);
     const cells = storeOf(this.#in('poll') as Queue<unknown>).cells;
     for (;;) {
       signal?.throwIfAborted();

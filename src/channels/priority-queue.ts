@@ -5,6 +5,7 @@ import { PRIORITY } from './item-store.ts';
 import type { QueueKind } from './queue.ts';
 import type { AsyncWaitOptions, PutOptions } from './queue-options.ts';
 import { Queue, kQueueKind, reviveQueue } from './queue.ts';
+import { optionsObject } from './channel-options.ts';
 
 /** The priority of an item: lower comes out first. */
 export interface PriorityOption {
@@ -40,7 +41,8 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
 
   /** {@link Queue.putNowait} with a priority; allowed on every thread. */
   override putNowait(item: T, options?: PriorityOption): void {
-    super.put(item, { block: false, priority: options?.priority } as PutOptions);
+    const { priority } = optionsObject('options', options, ['priority'], 'PriorityQueue.putNowait(options)');
+    super.put(item, { block: false, priority } as PutOptions);
   }
 
   /** {@link Queue.putAsync} with a priority. */

@@ -24,6 +24,7 @@ import {
   DEFAULT_CAPACITY_BYTES,
   MAX_CAPACITY_BYTES,
   MIN_CAPACITY_BYTES,
+  booleanOption,
   integerOption,
   optionsObject,
   shown,
@@ -74,6 +75,17 @@ export let storeOf: (queue: Queue<unknown>) => ItemStore;
 /** Spin checks of the count before a worker sleeps: an item often lands within microseconds. */
 const SPIN_CHECKS = 2000;
 
+/** Every option any call of a queue reads, as seen once checked. */
+interface CallOptionsSeen {
+  readonly block?: unknown;
+  readonly timeout?: number;
+  readonly signal?: unknown;
+  readonly priority?: unknown;
+}
+const NO_OPTIONS: CallOptionsSeen = Object.freeze({});
+const BLOCKING_OPTIONS: readonly string[] = ['block', 'timeout'];
+const ASYNC_OPTIONS: readonly string[] = ['timeout', 'signal'];
+
 /**
  * A first-in, first-out queue between threads (Python's `queue.Queue`), carrying any structured-cloneable value.
  * Pass it to thread workers as a task argument (or into `Thread`, or nested in an argument): every side uses the
@@ -110,7 +122,12 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
       this.#store = new ItemStore(state, this.#kind.kind);
       return;
     }
-    const o = optionsObject('options', options);
+    const o = optionsObject(
+      'options',
+      options,
+      ['maxsize', 'capacityBytes'],
+      `new ${this.#kind.kind}(options)`,
+    );
     const maxsize = integerOption('maxsize', o.maxsize, 0, 0, 2 ** 31 - 1);
     const capacity = integerOption(
       'capacityBytes',
@@ -143,12 +160,15 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   put(item: T, options?: PutOptions): void {
-    const block = options?.block ?? true;
+    const o = options === undefined ? NO_OPTIONS : this.#options(options, 'put', BLOCKING_OPTIONS);
+    const block = booleanOption('block', o.block, true);
     // mayBlock() first: the message strings would cost every put in a worker an allocation.
     if (block && !mayBlock())
       assertMayBlock(`${this.#kind.kind}.put()`, `await ${this.#var()}.putAsync(item)`);
-    const deadline = block ? deadlineAfter(options?.timeout) : 0;
-    const priority = this.#priority(options);
+    this.#put(item, block, block ? deadlineAfter(o.timeout) : 0, this.#priority(o));
+  }
+
+  #put(item: T, block: boolean, deadline: number, priority: number): void {
     const w = encodeItem(item, this.#kind.kind);
     try {
       this.#putSync(w.bytes, w.pos, priority, block, deadline);
@@ -162,7 +182,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * @throws QueueFullError if the queue is full. ChannelClosedError after `close()`.
    */
   putNowait(item: T): void {
-    this.put(item, { block: false });
+    this.#put(item, false, 0, 0); // what put(item, { block: false }) does, without checking options
   }
 
   /**
@@ -175,9 +195,10 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   async putAsync(item: T, options?: AsyncWaitOptions): Promise<void> {
-    const deadline = deadlineAfter(options?.timeout);
-    const signal = signalOption(options?.signal);
-    const priority = this.#priority(options);
+    const o = options === undefined ? NO_OPTIONS : this.#options(options, 'putAsync', ASYNC_OPTIONS);
+    const deadline = deadlineAfter(o.timeout);
+    const signal = signalOption(o.signal);
+    const priority = this.#priority(o);
     const store = this.#store;
     const w = encodeItem(item, this.#kind.kind);
     const length = w.pos;
@@ -213,9 +234,13 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   get(options?: GetOptions): T {
-    const block = options?.block ?? true;
+    const o = options === undefined ? NO_OPTIONS : this.#options(options, 'get', BLOCKING_OPTIONS);
+    const block = booleanOption('block', o.block, true);
     if (block && !mayBlock()) assertMayBlock(`${this.#kind.kind}.get()`, `await ${this.#var()}.getAsync()`);
-    const deadline = block ? deadlineAfter(options?.timeout) : 0;
+    return this.#get(block, block ? deadlineAfter(o.timeout) : 0, o.timeout);
+  }
+
+  #get(block: boolean, deadline: number, timeout: number | undefined): T {
     const store = this.#store;
     const cells = store.cells;
     let spun = false;
@@ -229,7 +254,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
       if (remaining(deadline) === 0) {
         store.mutex.unlock();
         throw new QueueEmptyError(
-          block ? `The ${this.#kind.kind} stayed empty for ${options?.timeout} ms` : undefined,
+          block ? `The ${this.#kind.kind} stayed empty for ${timeout} ms` : undefined,
         );
       }
       if (!spun) {
@@ -252,7 +277,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * @throws QueueEmptyError if the queue is empty; ChannelClosedError once it is closed and drained.
    */
   getNowait(): T {
-    return this.get({ block: false });
+    return this.#get(false, 0, undefined); // what get({ block: false }) does, without checking options
   }
 
   /**
@@ -265,8 +290,9 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   async getAsync(options?: AsyncWaitOptions): Promise<T> {
-    const deadline = deadlineAfter(options?.timeout);
-    const signal = signalOption(options?.signal);
+    const o = options === undefined ? NO_OPTIONS : this.#options(options, 'getAsync', ASYNC_OPTIONS);
+    const deadline = deadlineAfter(o.timeout);
+    const signal = signalOption(o.signal);
     const store = this.#store;
     const cells = store.cells;
     for (;;) {
@@ -279,7 +305,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
       }
       if (remaining(deadline) === 0) {
         store.mutex.unlock();
-        throw new QueueEmptyError(`The ${this.#kind.kind} stayed empty for ${options?.timeout} ms`);
+        throw new QueueEmptyError(`The ${this.#kind.kind} stayed empty for ${o.timeout} ms`);
       }
       const seq = Atomics.load(cells, NOT_EMPTY);
       Atomics.add(cells, GETTERS, 1);
@@ -454,6 +480,13 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     } finally {
       Atomics.sub(cells, sleepers, 1);
     }
+  }
+
+  /** The options of a call, checked: a PriorityQueue's puts take `priority` too. */
+  #options(options: object, method: string, known: readonly string[]): CallOptionsSeen {
+    const names =
+      this.#kind.discipline === PRIORITY && method.startsWith('put') ? [...known, 'priority'] : known;
+    return optionsObject<CallOptionsSeen>('options', options, names, `${this.#kind.kind}.${method}(options)`);
   }
 
   /** A PriorityQueue's options carry `priority`; the other queues' never do. */

@@ -28,7 +28,10 @@ export class SimpleQueue<T = unknown> extends Queue<T> {
 
   /** @throws InvalidArgumentError for a bad `capacityBytes`. */
   constructor(options?: SimpleQueueOptions) {
-    super({ capacityBytes: optionsObject('options', options).capacityBytes });
+    super({
+      capacityBytes: optionsObject('options', options, ['capacityBytes'], 'new SimpleQueue(options)')
+        .capacityBytes,
+    });
   }
 }
 

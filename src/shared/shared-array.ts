@@ -111,7 +111,11 @@ export class SharedArray<K extends ElementType = ElementType> implements Shareab
       this.#lock = state.lock === undefined ? undefined : reviveLock(state.lock);
       return;
     }
-    const lock = booleanOption('lock', optionsObject('options', options).lock, true);
+    const lock = booleanOption(
+      'lock',
+      optionsObject('options', options, ['lock'], 'sharedArray(options)').lock,
+      true,
+    );
     this.array = sharedArray(type, lengthOrValues);
     this.type = type;
     this.#lock = lock ? new Lock() : undefined;

@@ -153,7 +153,11 @@ export class Value<K extends ValueType = ValueType> implements Shareable {
       return;
     }
     this.type = checkType(type, TYPES) as K;
-    const lock = booleanOption('lock', optionsObject('options', options).lock, true);
+    const lock = booleanOption(
+      'lock',
+      optionsObject('options', options, ['lock'], 'Value(options)').lock,
+      true,
+    );
     const first = initial ?? (isBigIntType(type) ? 0n : 0);
     checkElement('initial', type, first);
     this.#buffer = new SharedArrayBuffer(8);

@@ -30,6 +30,7 @@ import { deadlineAfter, waitSlice, waitSliceAsync, wake } from './futex.ts';
 import { Mutex, MUTEX_CELLS } from './mutex.ts';
 import type { AsyncWaitOptions } from './options.ts';
 import { asyncWait, describe } from './options.ts';
+import { rejectUnknownOptions } from '../core/known-options.ts';
 
 const KIND = 'spindle.Barrier';
 
@@ -159,6 +160,8 @@ export class Barrier implements Shareable {
         );
       if (options !== undefined && (typeof options !== 'object' || options === null))
         throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
+      if (options !== undefined)
+        rejectUnknownOptions(options, ['action', 'timeout'], 'new Barrier(parties, options)');
       const action = options?.action;
       if (action !== undefined && typeof action !== 'function')
         throw new InvalidArgumentError(`Expected \`action\` to be a function, got ${describe(action)}`);

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.ts';
 import { deadlineAfter } from './futex.ts';
+import { rejectUnknownOptions } from '../core/known-options.ts';
 
 /** Options of the blocking `acquire()` of a lock or semaphore (Python's `acquire(blocking, timeout)`). */
 export interface AcquireOptions {
@@ -69,6 +70,7 @@ export function timeoutDeadline(timeout: number | undefined): number {
 export function acquireDeadline(options: AcquireOptions | undefined): number {
   if (options === undefined) return Infinity;
   checkObject(options);
+  rejectUnknownOptions(options, ['blocking', 'timeout'], 'acquire(options)');
   const { blocking = true, timeout } = options;
   if (typeof blocking !== 'boolean')
     throw new InvalidArgumentError(`Expected \`blocking\` to be a boolean, got ${describe(blocking)}`);
@@ -84,6 +86,7 @@ export function acquireDeadline(options: AcquireOptions | undefined): number {
 export function holdDeadline(options: HoldOptions | undefined): number {
   if (options === undefined) return Infinity;
   checkObject(options);
+  rejectUnknownOptions(options, ['timeout'], 'hold(options)');
   return timeoutDeadline(options.timeout);
 }
 
@@ -98,6 +101,7 @@ const FOREVER: AsyncWait = { deadline: Infinity, signal: undefined };
 export function asyncWait(options: AsyncWaitOptions | undefined): AsyncWait {
   if (options === undefined) return FOREVER;
   checkObject(options);
+  rejectUnknownOptions(options, ['timeout', 'signal'], 'the options of an async wait');
   const { timeout, signal } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw new InvalidArgumentError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);

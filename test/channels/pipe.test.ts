@@ -108,6 +108,13 @@ describe('Pipe on one thread', () => {
         e.message === 'Expected `duplex` to be a boolean, got `"no"` (string)',
     );
     assert.throws(() => Pipe({ capacityBytes: 0 }), InvalidArgumentError);
+    assert.throws(() => Pipe({ duplx: false } as never), /Unknown option `duplx` in Pipe\(options\)/);
+    const [a] = Pipe<string>();
+    assert.throws(
+      () => a.send('x', { timout: 5 } as never),
+      /in Connection\.send\(options\) \(did you mean `timeout`/,
+    );
+    assert.throws(() => a.send('x', 5 as never), /Expected `options` to be an object/);
   });
 });
 

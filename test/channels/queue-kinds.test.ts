@@ -104,7 +104,12 @@ describe('PriorityQueue', () => {
 
 describe('SimpleQueue', () => {
   test('is unbounded FIFO and takes only capacityBytes', async () => {
-    const queue = new SimpleQueue<number>({ capacityBytes: 2048, maxsize: 1 } as never);
+    // A SimpleQueue has no size limit to set: `maxsize` is refused, not ignored.
+    assert.throws(
+      () => new SimpleQueue({ capacityBytes: 2048, maxsize: 1 } as never),
+      /Unknown option `maxsize` in new SimpleQueue\(options\)/,
+    );
+    const queue = new SimpleQueue<number>({ capacityBytes: 2048 });
     assert.equal(queue.maxsize, 0);
     for (let i = 0; i < 100; i++) queue.putNowait(i);
     assert.equal(queue.full(), false);

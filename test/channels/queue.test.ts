@@ -10,6 +10,7 @@ import {
   UnserializableError,
 } from '../../src/errors.ts';
 import { Queue } from '../../src/channels/queue.ts';
+import { PriorityQueue } from '../../src/channels/priority-queue.ts';
 import { LifoQueue } from '../../src/channels/lifo-queue.ts';
 import { Value } from '../../src/shared/value.ts';
 import * as tasks from '../fixtures/channel-tasks.ts';
@@ -180,6 +181,35 @@ describe('Queue: semantics on one thread', () => {
     );
     assert.throws(() => queue.get({ timeout: -1 } as never), BlockingCallError);
     assert.equal(queue.qsize(), 0, 'nothing half-stored');
+  });
+
+  test('a misspelt or foreign option is refused, not ignored (a lost timeout would wait for ever)', async () => {
+    const unknown =
+      (call: string, key: string, guess: string) =>
+      (e: unknown): boolean =>
+        e instanceof InvalidArgumentError &&
+        e.message.startsWith(`Unknown option \`${key}\` in ${call} (did you mean \`${guess}\`?)`);
+    assert.throws(
+      () => new Queue({ maxSize: 4 } as never),
+      unknown('new Queue(options)', 'maxSize', 'maxsize'),
+    );
+    const queue = new Queue<number>();
+    assert.throws(
+      () => queue.put(1, { timout: 5 } as never),
+      unknown('Queue.put(options)', 'timout', 'timeout'),
+    );
+    assert.throws(() => queue.get({ blok: false } as never), unknown('Queue.get(options)', 'blok', 'block'));
+    await assert.rejects(
+      queue.getAsync({ timeOut: 5 } as never),
+      unknown('Queue.getAsync(options)', 'timeOut', 'timeout'),
+    );
+    await assert.rejects(queue.putAsync(1, { signl: undefined } as never), /did you mean `signal`/);
+    assert.throws(() => queue.put(1, { priority: 1 } as never), /Unknown option `priority` in Queue\.put/);
+    assert.throws(() => queue.get({ block: 'no' } as never), /Expected `block` to be a boolean/);
+    const priorities = new PriorityQueue<string>();
+    priorities.putNowait('a', { priority: 2 });
+    assert.throws(() => priorities.putNowait('b', { prio: 1 } as never), /PriorityQueue\.putNowait/);
+    assert.equal(queue.qsize() + priorities.qsize(), 1, 'nothing stored by a refused call');
   });
 
   test('timeouts are validated', async () => {

@@ -38,6 +38,10 @@ describe('Barrier on one thread', () => {
       );
     assert.throws(() => new Barrier(2, { action: 'run' as never }), /Expected `action` to be a function/);
     assert.throws(() => new Barrier(2, { timeout: -1 }), /Expected `timeout`/);
+    assert.throws(
+      () => new Barrier(2, { onTrip: () => 1 } as never),
+      /Unknown option `onTrip` in new Barrier/,
+    );
   });
 
   test('a waitAsync that times out breaks the barrier until reset()', async () => {

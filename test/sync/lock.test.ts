@@ -67,6 +67,13 @@ describe('Lock on one thread', () => {
       [() => lock.acquireAsync({ signal: 'stop' as never }), /Expected `signal` to be an AbortSignal/],
       [() => lock.hold({ timeout: -5 }), /Expected `timeout`/],
       [() => lock.holdAsync({ timeout: -5 }), /Expected `timeout`/],
+      // A misspelt timeout would otherwise wait for ever.
+      [
+        () => lock.acquire({ timout: 5 } as never),
+        /Unknown option `timout` in acquire\(options\) \(did you mean `timeout`/,
+      ],
+      [() => lock.hold({ blocking: false } as never), /Unknown option `blocking` in hold\(options\)/],
+      [() => lock.acquireAsync({ timeOut: 5 } as never), /did you mean `timeout`/],
     ];
     for (const [call, message] of bad)
       assert.throws(call, (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message));

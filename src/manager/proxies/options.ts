@@ -7,6 +7,7 @@ import type { GetOptions, PutOptions } from '../../channels/queue-options.ts';
 import type { AcquireOptions, AsyncWaitOptions, HoldOptions } from '../../sync/options.ts';
 import { describe } from '../../sync/options.ts';
 import type { ChannelCallOptions } from '../types.ts';
+import { rejectUnknownOptions } from '../../core/known-options.ts';
 
 function checkObject(options: unknown): void {
   if (options !== undefined && (typeof options !== 'object' || options === null))
@@ -27,6 +28,7 @@ export function checkTimeout(timeout: unknown, name = 'timeout'): number | undef
 export function acquireTimeout(options: AcquireOptions | undefined): number | undefined {
   if (options === undefined) return undefined;
   checkObject(options);
+  rejectUnknownOptions(options, ['blocking', 'timeout'], 'acquire(options)');
   const { blocking = true, timeout } = options;
   if (typeof blocking !== 'boolean')
     throw new InvalidArgumentError(`Expected \`blocking\` to be a boolean, got ${describe(blocking)}`);
@@ -41,22 +43,34 @@ export function acquireTimeout(options: AcquireOptions | undefined): number | un
 /** `hold(options)`. */
 export function holdTimeout(options: HoldOptions | undefined): number | undefined {
   checkObject(options);
+  if (options !== undefined) rejectUnknownOptions(options, ['timeout'], 'hold(options)');
   return checkTimeout(options?.timeout);
 }
 
-/** A queue's `put` / `get` options: `block: false` is a timeout of 0 (any `timeout` is then ignored, as in Python). */
-export function queueTimeout(options: PutOptions | GetOptions | undefined): number | undefined {
+/**
+ * A queue's `put` / `get` options: `block: false` is a timeout of 0 (any `timeout` is then ignored, as in Python).
+ * @param extra options the call takes besides these (a priority queue's `priority`)
+ */
+export function queueTimeout(
+  options: PutOptions | GetOptions | undefined,
+  extra: readonly string[] = [],
+): number | undefined {
   checkObject(options);
+  if (options !== undefined) rejectUnknownOptions(options, ['block', 'timeout', ...extra], '`options`');
   const block = options?.block ?? true;
   if (typeof block !== 'boolean')
     throw new InvalidArgumentError(`Expected \`block\` to be a boolean, got ${describe(block)}`);
   return block ? checkTimeout(options?.timeout) : 0;
 }
 
-/** An async form's `{ timeout, signal }`, as the channel takes them. */
-export function asyncOptions(options: AsyncWaitOptions | undefined): ChannelCallOptions | undefined {
+/** An async form's `{ timeout, signal }`, as the channel takes them; `extra`: as for {@link queueTimeout}. */
+export function asyncOptions(
+  options: AsyncWaitOptions | undefined,
+  extra: readonly string[] = [],
+): ChannelCallOptions | undefined {
   if (options === undefined) return undefined;
   checkObject(options);
+  rejectUnknownOptions(options, ['timeout', 'signal', ...extra], '`options`');
   const timeout = checkTimeout(options.timeout);
   const { signal } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal))

@@ -1,6 +1,7 @@
 /** `PriorityQueueProxy`: a managed PriorityQueue (Python's `queue.PriorityQueue`, served by a manager). */
 import { registerShareable } from '../../core/shareable.ts';
 import { InvalidArgumentError } from '../../errors.ts';
+import { rejectUnknownOptions } from '../../core/known-options.ts';
 import type { PriorityOption } from '../../channels/priority-queue.ts';
 import type { AsyncWaitOptions, PutOptions } from '../../channels/queue-options.ts';
 import { describe } from '../../sync/options.ts';
@@ -40,12 +41,14 @@ export class PriorityQueueProxy<T = unknown> extends QueueProxy<T> {
    * @throws InvalidArgumentError for a NaN or non-number `priority`.
    */
   override put(item: T, options?: PutOptions & PriorityOption): void {
-    const timeout = queueTimeout(options);
+    const timeout = queueTimeout(options, ['priority']);
     this.callSync('put', [item, priorityOf(options)], timeout);
   }
 
   /** {@link QueueProxy.putNowait} with a priority; a round trip, so workers only. */
   override putNowait(item: T, options?: PriorityOption): void {
+    if (typeof options === 'object' && options !== null)
+      rejectUnknownOptions(options, ['priority'], 'PriorityQueue.putNowait(options)');
     this.callSync(
       'put',
       [item, priorityOf(options)],
@@ -58,7 +61,7 @@ export class PriorityQueueProxy<T = unknown> extends QueueProxy<T> {
   /** {@link QueueProxy.putAsync} with a priority. */
   override putAsync(item: T, options?: AsyncWaitOptions & PriorityOption): Promise<void> {
     const priority = priorityOf(options);
-    return this.callVoid('put', [item, priority], asyncOptions(options));
+    return this.callVoid('put', [item, priority], asyncOptions(options, ['priority']));
   }
 }
 

@@ -57,6 +57,9 @@ describe('QueueProxy', () => {
     const queue = new QueueProxy(s.a, 1);
     assert.throws(() => queue.putAsync(1, { timeout: -1 }), InvalidArgumentError);
     assert.throws(() => queue.get({ block: 'no' as never }), /`block` to be a boolean/);
+    // Misspelt, a timeout would be lost and the call would wait for ever.
+    assert.throws(() => queue.get({ timout: 5 } as never), /Unknown option `timout`.*did you mean `timeout`/);
+    assert.throws(() => queue.putAsync(1, { priority: 1 } as never), /Unknown option `priority`/);
   });
 });
 
@@ -143,6 +146,9 @@ describe('PriorityQueueProxy', () => {
       );
     assert.throws(() => queue.putAsync(1, { timeout: -1 }), /`timeout`/);
     assert.throws(() => queue.putNowait(1, 'high' as never), /`options` to be an object/);
+    assert.throws(() => queue.put(1, { priorty: 1 } as never), /did you mean `priority`/);
+    assert.throws(() => queue.putAsync(1, { priorty: 1 } as never), /did you mean `priority`/);
+    assert.throws(() => queue.putNowait(1, { priorty: 1 } as never), /did you mean `priority`/);
   });
 });
 
