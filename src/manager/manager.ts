@@ -37,6 +37,7 @@ import type { ServerProcess } from './server-process.ts';
 import type { ListenAddress } from './server.ts';
 import type { ManagedType, ManagerAddress, ManagerChannel, ManagerEndpoint } from './types.ts';
 import { MANAGER_OBJECT } from './types.ts';
+import { rejectUnknownOptions } from '../core/known-options.ts';
 
 /** Options of {@link Manager.start}. */
 export interface ManagerStartOptions {
@@ -120,6 +121,11 @@ export class Manager implements AsyncDisposable {
   static async start(options: ManagerStartOptions = {}): Promise<Manager> {
     if (typeof options !== 'object' || options === null)
       throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
+    rejectUnknownOptions(
+      options,
+      ['address', 'authkey', 'maxFrameBytes', 'startTimeout'],
+      'Manager.start(options)',
+    );
     const server = await startServerProcess(options);
     const manager = new Manager(server.endpoint, server);
     try {
@@ -140,6 +146,7 @@ export class Manager implements AsyncDisposable {
       throw new InvalidArgumentError(
         `Expected \`options\` to be an object with the manager's \`authkey\`, got ${describe(options)}`,
       );
+    rejectUnknownOptions(options, ['authkey'], 'Manager.connect(address, options)');
     const manager = new Manager({ address, authkey: options.authkey }, undefined);
     try {
       await manager.#call('ping');
@@ -238,6 +245,8 @@ export class Manager implements AsyncDisposable {
 
   /** A barrier for `parties` waiters. */
   async Barrier(parties: number, options: ManagedBarrierOptions = {}): Promise<BarrierProxy> {
+    if (typeof options === 'object' && options !== null)
+      rejectUnknownOptions(options, ['timeout'], 'manager.Barrier(parties, options)');
     const args = options.timeout === undefined ? [parties] : [parties, options.timeout];
     return new BarrierProxy(this.#use(), await this.#create('Barrier', ...args));
   }
@@ -291,6 +300,8 @@ export class Manager implements AsyncDisposable {
   async Pipe<T = unknown>(
     options: ManagedPipeOptions = {},
   ): Promise<[ConnectionProxy<T>, ConnectionProxy<T>]> {
+    if (typeof options === 'object' && options !== null)
+      rejectUnknownOptions(options, ['duplex'], 'manager.Pipe(options)');
     const args = options.duplex === undefined ? [] : [options.duplex];
     const ids = await this.#create('Pipe', ...args);
     if (!Array.isArray(ids) || ids.length !== 2)
@@ -410,5 +421,6 @@ const PROXY_CLASSES: Readonly<Record<string, new (channel: ManagerChannel, id: n
 function maxsizeArgs(options: ManagedQueueOptions): unknown[] {
   if (typeof options !== 'object' || options === null)
     throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
+  rejectUnknownOptions(options, ['maxsize'], 'the options of a managed queue');
   return options.maxsize === undefined ? [] : [options.maxsize];
 }

@@ -23,6 +23,7 @@ import {
 import { nodeCrypto } from '../core/lazy-builtins.ts';
 import { describe } from '../sync/options.ts';
 import { native } from './native.ts';
+import { rejectUnknownOptions } from '../core/known-options.ts';
 
 const KIND = 'spindle.SharedMemory';
 /** The prefix of every name Spindle makes up, so its blocks are recognisable in /dev/shm. */
@@ -100,6 +101,7 @@ export class SharedMemory implements Shareable, Disposable {
     }
     if (typeof options !== 'object' || options === null)
       throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
+    rejectUnknownOptions(options, ['name', 'size', 'keep'], 'new SharedMemory(options)');
     const { name, size, keep = false } = options;
     this.name = name === undefined ? defaultName() : checkName(name);
     this.size = checkSize(size);

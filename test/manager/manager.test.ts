@@ -187,5 +187,9 @@ describe('Manager on TCP', () => {
   test('TCP without a key is refused before anything starts', async () => {
     await assert.rejects(Manager.start({ address: { port: 0 } }), InvalidArgumentError);
     await assert.rejects(Manager.start({ address: { port: 0 }, authkey: 'abcd' }), InvalidArgumentError);
+    await assert.rejects(
+      Manager.start({ authKey: 'a long enough key' } as never),
+      /Unknown option `authKey` in Manager\.start\(options\) \(did you mean `authkey`\?\)/,
+    );
   });
 });

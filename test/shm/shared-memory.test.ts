@@ -96,6 +96,7 @@ describe('SharedMemory in one process', () => {
       [() => new SharedMemory({ size: Number.NaN }), /got `NaN`/],
       [() => new SharedMemory({} as never), /got `undefined` \(undefined\)/],
       [() => new SharedMemory({ size: 8, keep: 'yes' as never }), /Expected `keep` to be a boolean/],
+      [() => new SharedMemory({ size: 8, persist: true } as never), /Unknown option `persist`/],
       [() => new SharedMemory(undefined as never), /Expected `options` to be an object/],
       [() => SharedMemory.attach('a/b'), /shared-memory name/],
     ];
