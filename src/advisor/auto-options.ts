@@ -6,6 +6,7 @@ import { describe } from '../core/task.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { AutoBackend } from './auto-decision.ts';
 import { DEFAULT_AUTO_TOLERANCE } from './auto-decision.ts';
+import { rejectUnknownOptions } from '../core/known-options.ts';
 
 export interface AutoExploreOptions {
   /**
@@ -77,6 +78,11 @@ export function fillAutoOptions(options: AutoExecutorOptions): FilledAutoOptions
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
   }
+  rejectUnknownOptions(
+    options,
+    ['candidates', 'explore', 'tolerance', 'maxWorkers', 'maxConcurrency', 'threadPool', 'processPool'],
+    'new AutoExecutor(options)',
+  );
   const candidates = options.candidates ?? ['async', 'thread'];
   if (
     !Array.isArray(candidates) ||
@@ -92,6 +98,7 @@ export function fillAutoOptions(options: AutoExecutorOptions): FilledAutoOptions
   if (typeof explore !== 'object' || explore === null) {
     throw new InvalidArgumentError(`Expected \`explore\` to be an object, got ${describe(explore)}`);
   }
+  rejectUnknownOptions(explore, ['calls', 'maxMs', 'every'], '`explore` of new AutoExecutor(options)');
   const calls = explore.calls ?? 8;
   integer(calls, 'explore.calls', 1);
   const maxMs = explore.maxMs ?? 1_000;

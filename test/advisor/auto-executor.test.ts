@@ -372,6 +372,8 @@ describe('AutoExecutor end to end', () => {
         /Expected `maxConcurrency` to be an integer from 1 and up, got `"4"` \(string\)/,
       ],
       [{ threadPool: { idleTimeoutMs: -1 } }, /idleTimeoutMs/],
+      [{ candidate: ['async'] }, /Unknown option `candidate` .*did you mean `candidates`/],
+      [{ explore: { call: 4 } }, /Unknown option `call` in `explore`.*did you mean `calls`/],
     ];
     for (const [options, message] of bad) {
       assert.throws(
