@@ -9,6 +9,7 @@
 import { InvalidArgumentError, NotATaskError, TaskNotFoundError } from '../errors.ts';
 import type { CallOptions } from './call-options.ts';
 import { validateCallOptions } from './call-options.ts';
+import { rejectUnknownOptions } from './known-options.ts';
 
 const kTask = Symbol.for('spindle.task');
 
@@ -125,6 +126,17 @@ export function task<A extends readonly unknown[], R>(
   if (typeof fn !== 'function') {
     throw new InvalidArgumentError(`Expected \`fn\` to be a function, got ${describe(fn)}`);
   }
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
+  }
+  const callOption = ['timeout', 'signal', 'transfer'].find((key) => key in options);
+  if (callOption !== undefined) {
+    throw new InvalidArgumentError(
+      `\`${callOption}\` is a call option: attach it with \`task.with({ ${callOption} })\`; ` +
+        'task(moduleUrl, fn, options) takes only `name`',
+    );
+  }
+  rejectUnknownOptions(options, ['name'], 'task(moduleUrl, fn, options)');
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new InvalidArgumentError(
       `Expected \`options.name\` to be a non-empty string, got ${describe(options.name)}`,

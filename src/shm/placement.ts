@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { describe } from '../sync/options.ts';
 import type { SharedMemoryState } from './shared-memory.ts';
 import { reviveSharedMemory, SharedMemory } from './shared-memory.ts';
+import { rejectUnknownOptions } from '../core/known-options.ts';
 
 /** Options that place a process-shared lock or semaphore inside a block of shared memory. */
 export interface PlacementOptions {
@@ -58,6 +59,7 @@ export const PLACEMENT_ALIGN = 8;
 export function place(options: PlacementOptions | undefined, bytes: number, what: string): Placement {
   if (options !== undefined && (typeof options !== 'object' || options === null))
     throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describe(options)}`);
+  if (options !== undefined) rejectUnknownOptions(options, ['memory', 'byteOffset'], `new ${what}(options)`);
   const { memory, byteOffset = 0 } = options ?? {};
   if (memory === undefined) {
     if (byteOffset !== 0)

@@ -51,6 +51,21 @@ describe('task()', () => {
     }
   });
 
+  test('rejects call options (they go on task.with) and unknown options, naming them', () => {
+    assert.throws(
+      () => task(here, () => 1, { timeout: 5 } as never),
+      (e) =>
+        e instanceof InvalidArgumentError &&
+        e.message ===
+          '`timeout` is a call option: attach it with `task.with({ timeout })`; task(moduleUrl, fn, options) takes only `name`',
+    );
+    assert.throws(
+      () => task(here, () => 1, { nmae: 'x' } as never),
+      /Unknown option `nmae`.*did you mean `name`/,
+    );
+    assert.throws(() => task(here, () => 1, 'square' as never), /Expected `options` to be an object/);
+  });
+
   test('rejects an empty or non-string name', () => {
     for (const name of ['', 5, {}]) {
       assert.throws(

@@ -106,6 +106,11 @@ describe('ProcessLock on one thread', () => {
       ],
       [() => new ProcessLock({ byteOffset: 8 }), /Expected no `byteOffset` without `memory`/],
       [() => new ProcessLock(3 as never), /Expected `options` to be an object/],
+      [
+        () => new ProcessLock({ memory: shm, offset: 8 } as never),
+        /Unknown option `offset` in new ProcessLock/,
+      ],
+      [() => lock.acquire({ timout: 5 } as never), /Unknown option `timout`.*did you mean `timeout`/],
     ];
     for (const [call, message] of bad)
       assert.throws(call, (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message));
