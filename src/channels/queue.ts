@@ -20,6 +20,7 @@ import type { Shareable, ShareTarget, SharedWireForm } from '../core/shareable.t
 import { kShare, registerShareable } from '../core/shareable.ts';
 import { ChannelClosedError, InvalidArgumentError, QueueEmptyError, QueueFullError } from '../errors.ts';
 import { deadlineAfter, remaining, waitSlice, waitSliceAsync, wake } from '../sync/futex.ts';
+import { firstUnknownOption } from '../core/known-options.ts';
 import {
   DEFAULT_CAPACITY_BYTES,
   MAX_CAPACITY_BYTES,
@@ -85,6 +86,8 @@ interface CallOptionsSeen {
 const NO_OPTIONS: CallOptionsSeen = Object.freeze({});
 const BLOCKING_OPTIONS: readonly string[] = ['block', 'timeout'];
 const ASYNC_OPTIONS: readonly string[] = ['timeout', 'signal'];
+const BLOCKING_PUT_OPTIONS: readonly string[] = [...BLOCKING_OPTIONS, 'priority']; // a PriorityQueue's
+const ASYNC_PUT_OPTIONS: readonly string[] = [...ASYNC_OPTIONS, 'priority'];
 
 /**
  * A first-in, first-out queue between threads (Python's `queue.Queue`), carrying any structured-cloneable value.
@@ -160,7 +163,10 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   put(item: T, options?: PutOptions): void {
-    const o = options === undefined ? NO_OPTIONS : this.#options(options, 'put', BLOCKING_OPTIONS);
+    const o =
+      options === undefined
+        ? NO_OPTIONS
+        : this.#options(options, 'put', this.#putOptions(BLOCKING_PUT_OPTIONS));
     const block = booleanOption('block', o.block, true);
     // mayBlock() first: the message strings would cost every put in a worker an allocation.
     if (block && !mayBlock())
@@ -195,7 +201,10 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   async putAsync(item: T, options?: AsyncWaitOptions): Promise<void> {
-    const o = options === undefined ? NO_OPTIONS : this.#options(options, 'putAsync', ASYNC_OPTIONS);
+    const o =
+      options === undefined
+        ? NO_OPTIONS
+        : this.#options(options, 'putAsync', this.#putOptions(ASYNC_PUT_OPTIONS));
     const deadline = deadlineAfter(o.timeout);
     const signal = signalOption(o.signal);
     const priority = this.#priority(o);
@@ -482,11 +491,17 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     }
   }
 
-  /** The options of a call, checked: a PriorityQueue's puts take `priority` too. */
+  /** The options a put takes: a PriorityQueue's take `priority` too. */
+  #putOptions(withPriority: readonly string[]): readonly string[] {
+    if (this.#kind.discipline === PRIORITY) return withPriority;
+    return withPriority === BLOCKING_PUT_OPTIONS ? BLOCKING_OPTIONS : ASYNC_OPTIONS;
+  }
+
+  /** The options of a call, checked; the message is built only for a call that has an unknown one. */
   #options(options: object, method: string, known: readonly string[]): CallOptionsSeen {
-    const names =
-      this.#kind.discipline === PRIORITY && method.startsWith('put') ? [...known, 'priority'] : known;
-    return optionsObject<CallOptionsSeen>('options', options, names, `${this.#kind.kind}.${method}(options)`);
+    if (typeof options === 'object' && options !== null && firstUnknownOption(options, known) === undefined)
+      return options;
+    return optionsObject<CallOptionsSeen>('options', options, known, `${this.#kind.kind}.${method}(options)`);
   }
 
   /** A PriorityQueue's options carry `priority`; the other queues' never do. */
