@@ -24,10 +24,15 @@ export type EncodedValue =
   | EncodedErrorNode
   | { readonly type: 'array'; readonly id: number; readonly items: EncodedValue[] }
   | { readonly type: 'object'; readonly id: number; readonly entries: [string, EncodedValue][] }
+  | { readonly type: 'map'; readonly id: number; readonly entries: [EncodedValue, EncodedValue][] }
+  | { readonly type: 'set'; readonly id: number; readonly items: EncodedValue[] }
+  /** `time` is `getTime()`; null for an invalid date (JSON has no NaN). */
+  | { readonly type: 'date'; readonly time: number | null }
+  | { readonly type: 'regexp'; readonly source: string; readonly flags: string }
   | { readonly type: 'ref'; readonly id: number }
   /** `undefined`, `NaN`, `Infinity`, `-Infinity`, `-0` or a bigint such as `12n`, as its source text. */
   | { readonly type: 'literal'; readonly text: string }
-  /** A function, symbol or class instance, as a short description; it decodes to that string. */
+  /** A function, symbol or other class instance, as a short description; it decodes to that string. */
   | { readonly type: 'opaque'; readonly description: string };
 
 /** An `Error` as plain data. */
@@ -104,8 +109,9 @@ export function registerErrorClass(ctor: new (...args: never[]) => Error, name?:
  * Turns anything a task threw into plain data that survives JSON and structured clone.
  *
  * An error keeps `name`, `message`, `stack`, its class name, own enumerable fields, `cause` and `errors`,
- * each nested error encoded the same way. Any other thrown value comes back as itself. Values that cannot
- * be data (functions, symbols, class instances) become a short description string.
+ * each nested error encoded the same way. Any other thrown value comes back as itself. Dates, RegExps, Maps
+ * and Sets are kept (`error.details = new Map()`, `error.at = new Date()`); values that cannot be data
+ * (functions, symbols, instances of other classes) become a short description string.
  */
 export function encodeError(error: unknown): EncodedError {
   const encoded = encodeValue(error, 0, { seen: new Map(), nextId: 0 });
@@ -160,9 +166,26 @@ function encodeValue(value: unknown, depth: number, state: EncodeState): Encoded
     node = entries.every(([, v]) => isJson(v))
       ? { type: 'json', value: Object.fromEntries(entries.map(([k, v]) => [k, (v as JsonNode).value])) }
       : { type: 'object', id, entries };
+  } else if (prototype === Map.prototype) {
+    const entries = [...(value as Map<unknown, unknown>)].map(([key, item]): [EncodedValue, EncodedValue] => [
+      encodeValue(key, depth + 1, state),
+      encodeValue(item, depth + 1, state),
+    ]);
+    node = { type: 'map', id, entries };
+  } else if (prototype === Set.prototype) {
+    node = {
+      type: 'set',
+      id,
+      items: [...(value as Set<unknown>)].map((item) => encodeValue(item, depth + 1, state)),
+    };
+  } else if (prototype === Date.prototype) {
+    const time = (value as Date).getTime();
+    node = { type: 'date', time: Number.isNaN(time) ? null : time };
+  } else if (prototype === RegExp.prototype) {
+    node = { type: 'regexp', source: (value as RegExp).source, flags: (value as RegExp).flags };
   }
   // A collapsed container is pure data, so a second sighting reuses it rather than a ref to an unused id.
-  if (node.type !== 'array' && node.type !== 'object') state.seen.set(value, node);
+  if (!CONTAINERS.has(node.type)) state.seen.set(value, node);
   return node;
 }
 
@@ -203,6 +226,8 @@ function encodeFields(object: object, isError: boolean, depth: number, state: En
 
 type JsonNode = Extract<EncodedValue, { type: 'json' }>;
 const isJson = (node: EncodedValue): node is JsonNode => node.type === 'json';
+/** Nodes that may hold themselves (through a `ref`), so a second sighting must stay a `ref`. */
+const CONTAINERS: ReadonlySet<EncodedValue['type']> = new Set(['array', 'object', 'map', 'set']);
 
 /** Reads a property whose getter may throw: that would replace the error being reported with a worse one. */
 function read(object: object, key: string): unknown {
@@ -257,6 +282,22 @@ function decodeValue(node: EncodedValue, refs: Map<number, unknown>): unknown {
       for (const [key, value] of node.entries) defineField(object, key, decodeValue(value, refs), true);
       return object;
     }
+    case 'map': {
+      const map = new Map<unknown, unknown>();
+      refs.set(node.id, map);
+      for (const [key, value] of node.entries) map.set(decodeValue(key, refs), decodeValue(value, refs));
+      return map;
+    }
+    case 'set': {
+      const set = new Set<unknown>();
+      refs.set(node.id, set);
+      for (const item of node.items) set.add(decodeValue(item, refs));
+      return set;
+    }
+    case 'date':
+      return new Date(node.time ?? Number.NaN);
+    case 'regexp':
+      return new RegExp(node.source, node.flags);
     case 'error':
       return decodeErrorNode(node, refs);
   }

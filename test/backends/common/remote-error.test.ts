@@ -103,19 +103,47 @@ describe('encodeError / decodeError', () => {
   });
 
   test('fields that cannot be data become a short description, and nested errors are rebuilt', () => {
+    class Session {
+      id = 7;
+    }
     const original = Object.assign(new Error('x'), {
       callback: function onDone() {},
       tag: Symbol('t'),
-      when: new Map([['a', 1]]),
+      session: new Session(),
       inner: new TypeError('nested'),
     });
     const decoded = roundTripError(original) as Error & Record<string, unknown>;
     assert.equal(typeof decoded.callback, 'string');
     assert.match(decoded.callback as string, /onDone/);
     assert.equal(decoded.tag, 'Symbol(t)');
-    assert.match(decoded.when as string, /Map/);
+    assert.match(decoded.session as string, /Session/);
     assert.ok(decoded.inner instanceof TypeError);
     assert.equal(decoded.inner.message, 'nested');
+  });
+
+  test('Date, RegExp, Map and Set fields come back as themselves, through JSON, cycles included', () => {
+    const original = Object.assign(new RangeError('quota'), {
+      at: new Date(1_700_000_000_000),
+      never: new Date(Number.NaN),
+      pattern: /^a+$/giu,
+      details: new Map<unknown, unknown>([
+        ['limit', 10n],
+        [{ key: 'object' }, new Set([1, 'two'])],
+      ]),
+    });
+    original.details.set('self', original.details);
+    const decoded = roundTripError(original) as RangeError & typeof original;
+    assert.ok(decoded instanceof RangeError);
+    assert.ok(decoded.at instanceof Date && decoded.at.getTime() === 1_700_000_000_000);
+    assert.ok(decoded.never instanceof Date && Number.isNaN(decoded.never.getTime()));
+    assert.ok(decoded.pattern instanceof RegExp);
+    assert.deepEqual([decoded.pattern.source, decoded.pattern.flags], ['^a+$', 'giu']);
+    assert.ok(decoded.details instanceof Map);
+    assert.equal(decoded.details.get('limit'), 10n);
+    const [, [key, members]] = [...decoded.details] as [unknown, [unknown, Set<unknown>]];
+    assert.deepEqual(key, { key: 'object' });
+    assert.deepEqual([...members], [1, 'two']);
+    assert.equal(decoded.details.get('self'), decoded.details, 'the cycle is kept');
   });
 
   test('a cause chain three deep comes back whole, cause non-enumerable', () => {
