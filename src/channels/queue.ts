@@ -86,8 +86,9 @@ interface CallOptionsSeen {
 const NO_OPTIONS: CallOptionsSeen = Object.freeze({});
 const BLOCKING_OPTIONS: readonly string[] = ['block', 'timeout'];
 const ASYNC_OPTIONS: readonly string[] = ['timeout', 'signal'];
-const BLOCKING_PUT_OPTIONS: readonly string[] = [...BLOCKING_OPTIONS, 'priority']; // a PriorityQueue's
-const ASYNC_PUT_OPTIONS: readonly string[] = [...ASYNC_OPTIONS, 'priority'];
+/** A PriorityQueue's puts take `priority` too. */
+const BLOCKING_PRIORITY_OPTIONS: readonly string[] = [...BLOCKING_OPTIONS, 'priority'];
+const ASYNC_PRIORITY_OPTIONS: readonly string[] = [...ASYNC_OPTIONS, 'priority'];
 
 /**
  * A first-in, first-out queue between threads (Python's `queue.Queue`), carrying any structured-cloneable value.
@@ -163,10 +164,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   put(item: T, options?: PutOptions): void {
-    const o =
-      options === undefined
-        ? NO_OPTIONS
-        : this.#options(options, 'put', this.#putOptions(BLOCKING_PUT_OPTIONS));
+    const o = options === undefined ? NO_OPTIONS : this.#options(options, 'put', this.#putOptions(false));
     const block = booleanOption('block', o.block, true);
     // mayBlock() first: the message strings would cost every put in a worker an allocation.
     if (block && !mayBlock())
@@ -201,10 +199,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
    * ```
    */
   async putAsync(item: T, options?: AsyncWaitOptions): Promise<void> {
-    const o =
-      options === undefined
-        ? NO_OPTIONS
-        : this.#options(options, 'putAsync', this.#putOptions(ASYNC_PUT_OPTIONS));
+    const o = options === undefined ? NO_OPTIONS : this.#options(options, 'putAsync', this.#putOptions(true));
     const deadline = deadlineAfter(o.timeout);
     const signal = signalOption(o.signal);
     const priority = this.#priority(o);
@@ -491,10 +486,10 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     }
   }
 
-  /** The options a put takes: a PriorityQueue's take `priority` too. */
-  #putOptions(withPriority: readonly string[]): readonly string[] {
-    if (this.#kind.discipline === PRIORITY) return withPriority;
-    return withPriority === BLOCKING_PUT_OPTIONS ? BLOCKING_OPTIONS : ASYNC_OPTIONS;
+  /** The options a put (`putAsync` if `async`) takes. */
+  #putOptions(async: boolean): readonly string[] {
+    if (this.#kind.discipline !== PRIORITY) return async ? ASYNC_OPTIONS : BLOCKING_OPTIONS;
+    return async ? ASYNC_PRIORITY_OPTIONS : BLOCKING_PRIORITY_OPTIONS;
   }
 
   /** The options of a call, checked; the message is built only for a call that has an unknown one. */
