@@ -328,6 +328,15 @@ describe('Future.result(timeoutMs)', () => {
     await assert.rejects(new Future<number>().result(0), TimeoutError);
   });
 
+  test('result(0) and exception(0) only look: a future done a moment later still timed out', async () => {
+    const future = running<number>();
+    const result = future.result(0);
+    const exception = future.exception(0);
+    future[kResolve](1); // before any timer could fire: a 0 ms timer waits a millisecond
+    await assert.rejects(result, TimeoutError);
+    await assert.rejects(exception, TimeoutError);
+  });
+
   test('result() rejects a negative, NaN or non-number timeout with InvalidArgumentError naming it', async () => {
     for (const bad of [-1, Number.NaN, '10', null]) {
       const future = new Future<number>();
