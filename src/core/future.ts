@@ -245,7 +245,8 @@ export class Future<R> extends Promise<R> {
     const delay = timerDelay(timeoutMs);
     // 0 only looks, as `timeout: 0` does everywhere in Spindle (and Python's result(timeout=0)): a timer of
     // 0 ms would wait a millisecond, long enough for a fast task to finish and pass for done in time.
-    if (delay === 0) return Promise.reject(new TimeoutError('The future was not done (timeout 0 only looks)'));
+    if (delay === 0)
+      return Promise.reject(new TimeoutError('The future was not done (timeout 0 only looks)'));
     return new Promise<void>((resolve, reject) => {
       const timer =
         delay === undefined
