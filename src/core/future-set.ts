@@ -1,6 +1,8 @@
 /** The argument checks `wait` and `asCompleted` share: an iterable of futures and an options object. */
 import { InvalidArgumentError } from '../errors.ts';
-import { Future } from './future.ts';
+import { isFuture } from './future.ts';
+import type { Future } from './future.ts';
+import { describe } from './task.ts';
 import { rejectUnknownOptions } from './known-options.ts';
 
 /**
@@ -26,18 +28,12 @@ export function futureSet<F extends Future<unknown>>(
   const set = new Set<F>();
   let i = 0;
   for (const f of futures) {
-    if (!(f instanceof Future))
+    if (!isFuture(f))
       throw new InvalidArgumentError(
-        `Expected every item given to ${where} to be a Future (from submit), got ${describeItem(f)} at index ${i}`,
+        `Expected every item given to ${where} to be a Future (from submit), got ${describe(f)} at index ${i}`,
       );
     set.add(f);
     i++;
   }
   return set;
-}
-
-function describeItem(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  return value instanceof Promise ? 'a Promise' : `an instance of ${value.constructor?.name ?? 'Object'}`;
 }

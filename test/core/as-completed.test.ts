@@ -154,7 +154,7 @@ describe('asCompleted()', () => {
     );
     assert.throws(
       () => asCompleted([1, 2] as never),
-      (e) => e instanceof InvalidArgumentError && /got number at index 0/.test(e.message),
+      (e) => e instanceof InvalidArgumentError && /got `1` \(number\) at index 0/.test(e.message),
     );
     assert.throws(() => asCompleted(5 as never), /to be an iterable, got number/);
   });

@@ -180,7 +180,7 @@ describe('wait()', () => {
       () => wait([running<number>(), Promise.resolve(1)] as never),
       (e) =>
         e instanceof InvalidArgumentError &&
-        /a Future \(from submit\), got a Promise at index 1/.test(e.message),
+        /a Future \(from submit\), got Promise object at index 1/.test(e.message),
     );
   });
 
