@@ -24,6 +24,7 @@ import {
 } from '../common/protocol.ts';
 import { loadKindsFor } from '../common/shared-kinds.ts';
 import { adoptLiveness } from './thread-liveness.ts';
+import { ArenaFence } from './arena-fence.ts';
 import { encodeError } from '../common/remote-error.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import { WorkerRuntime } from '../common/worker-runtime.ts';
@@ -134,6 +135,7 @@ function start(channels: ThreadWorkerChannels): void {
     Atomics.notify(incoming.header, WRITE); // serve() may be parked waiting to see whether it can exit
   }
 
+  const fence = new ArenaFence();
   // Structured-clone frames (values the codec cannot carry, transfers) and control messages. The ring is
   // drained first so a DEFINE written there before this RUN is known.
   port.on('message', (message: Frame | 'close') => {
@@ -143,6 +145,7 @@ function start(channels: ThreadWorkerChannels): void {
       return;
     }
     incoming.drain(accept);
+    fence.hold(message);
     accept(message);
     runtime.pump();
   });

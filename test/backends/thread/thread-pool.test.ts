@@ -423,6 +423,15 @@ describe('ThreadPoolExecutor: memory and workers', () => {
     assert.notEqual(back.data.buffer, bytes.buffer);
   });
 
+  test('a worker keeps the last large copy it was sent alive until the next (so its malloc arena is not trimmed)', async () => {
+    const p = pool({ maxWorkers: 1 });
+    assert.equal(await p.submit(tasks.keepWeakly, new Uint8Array(1024 * 1024)), 1024 * 1024);
+    assert.equal(await p.submit(tasks.keptBufferAlive), true, 'held after its task ended');
+    // The next large copy takes its place.
+    assert.equal(await p.submit(tasks.byteSum, new Uint8Array(1024 * 1024).buffer), 0);
+    assert.equal(await p.submit(tasks.keptBufferAlive), false, 'let go for the next one');
+  });
+
   test('maxTasksPerWorker recycles workers', async () => {
     const p = pool({ maxWorkers: 1, maxTasksPerWorker: 3 });
     const ids: number[] = [];
