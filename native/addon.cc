@@ -5,6 +5,8 @@
 //   unlink(name)
 //   createAnonymous(size)     → [fd, SharedArrayBuffer] over a new nameless block, fd left open to pass on
 //   attachDescriptor(fd)      → SharedArrayBuffer over the block behind fd (which it closes)
+//   closeDescriptor(fd)       closes the fd createAnonymous returned (fs.closeSync would do, but in a worker
+//                             thread Node warns about closing a descriptor its fs module did not open)
 //   wait(sab, byteOffset, expected, timeoutMs)            → 0 woken | 1 not-equal | 2 timed-out   (blocks)
 //   waitAsync(sab, byteOffset, expected, timeoutMs, cb)   → false if too many waits are in flight, else
 //                                                            true and cb(outcome) later, on this thread
@@ -164,6 +166,14 @@ void AttachDescriptorFn(const FunctionCallbackInfo<Value>& args) {
   if (!AttachDescriptor(args[0].As<v8::Int32>()->Value(), &mapping, &error))
     return ThrowErrno(isolate, error, "fd");
   args.GetReturnValue().Set(Wrap(isolate, mapping));
+}
+
+void CloseDescriptorFn(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  if (!args[0]->IsInt32() || args[0].As<v8::Int32>()->Value() < 0)
+    return ThrowTypeError(isolate, "closeDescriptor(fd)");
+  SysError error;
+  if (!CloseDescriptor(args[0].As<v8::Int32>()->Value(), &error)) ThrowErrno(isolate, error, "fd");
 }
 
 void Unlink(const FunctionCallbackInfo<Value>& args) {
@@ -342,6 +352,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   SetMethod(isolate, context, exports, data, "unlink", Unlink);
   SetMethod(isolate, context, exports, data, "createAnonymous", CreateAnonymous);
   SetMethod(isolate, context, exports, data, "attachDescriptor", AttachDescriptorFn);
+  SetMethod(isolate, context, exports, data, "closeDescriptor", CloseDescriptorFn);
   SetMethod(isolate, context, exports, data, "wait", Wait);
   SetMethod(isolate, context, exports, data, "waitAsync", WaitAsync);
   SetMethod(isolate, context, exports, data, "wake", Wake);

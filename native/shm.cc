@@ -170,6 +170,12 @@ bool AttachDescriptor(int fd, Mapping* out, SysError* error) {
   return MapAndClose(fd, static_cast<size_t>(st.st_size), out, error);
 }
 
+bool CloseDescriptor(int fd, SysError* error) {
+  // Not retried on EINTR: on Linux the descriptor is released even then, and a retry could close a reused one.
+  if (close(fd) != 0 && errno != EINTR) return Fail(error, "close");
+  return true;
+}
+
 bool UnlinkBlock(const std::string& name, SysError* error) {
   ForgetForExit(name);
   if (shm_unlink(name.c_str()) != 0) return Fail(error, "shm_unlink");

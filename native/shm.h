@@ -38,6 +38,9 @@ bool CreateAnonymousBlock(size_t size, int* fd, Mapping* out, SysError* error);
 // whether or not it succeeds.
 bool AttachDescriptor(int fd, Mapping* out, SysError* error);
 
+// Closes a descriptor CreateAnonymousBlock returned, once the child it was for has its own copy.
+bool CloseDescriptor(int fd, SysError* error);
+
 // Releases a mapping made by CreateBlock, AttachBlock, CreateAnonymousBlock or AttachDescriptor.
 void UnmapBlock(void* data, size_t size);
 

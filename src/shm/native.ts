@@ -24,6 +24,11 @@ export interface NativeBinding {
   createAnonymous(size: number): [fd: number, buffer: SharedArrayBuffer];
   /** The memory of the block behind `fd` (one a parent passed down); closes `fd`, whether or not it succeeds. */
   attachDescriptor(fd: number): SharedArrayBuffer;
+  /**
+   * Closes a descriptor {@link createAnonymous} returned. `fs.closeSync` would too, but in a worker thread Node
+   * warns about closing a descriptor that its fs module did not open.
+   */
+  closeDescriptor(fd: number): void;
   /** Sleeps while the int32 at `byteOffset` equals `expected`: 0 woken, 1 not equal, 2 timed out. */
   wait(buffer: SharedArrayBuffer, byteOffset: number, expected: number, timeoutMs: number): number;
   /** The same on the thread pool; false (and no call) when the process already runs its most pool waits. */
@@ -48,6 +53,7 @@ const FUNCTIONS = [
   'unlink',
   'createAnonymous',
   'attachDescriptor',
+  'closeDescriptor',
   'wait',
   'waitAsync',
   'wake',

@@ -92,8 +92,20 @@ describe('nameless blocks (the process pools answer ring)', () => {
     assert.throws(() => fstatSync(fd), { code: 'EBADF' });
   });
 
+  test('closeDescriptor closes the descriptor and leaves the memory mapped; a closed one fails with EBADF', () => {
+    const [fd, buffer] = native().createAnonymous(8192);
+    native().closeDescriptor(fd);
+    assert.throws(() => fstatSync(fd), { code: 'EBADF' });
+    new Int32Array(buffer)[1] = 7;
+    assert.equal(new Int32Array(buffer)[1], 7);
+    // Nothing here opens a descriptor in between, so the number is still free.
+    assert.throws(() => native().closeDescriptor(fd), { code: 'EBADF', syscall: 'close' });
+  });
+
   test('bad arguments are TypeErrors', () => {
     assert.throws(() => native().createAnonymous(0), TypeError);
     assert.throws(() => native().attachDescriptor(-1), TypeError);
+    assert.throws(() => native().closeDescriptor(-1), TypeError);
+    assert.throws(() => native().closeDescriptor(1.5), TypeError);
   });
 });

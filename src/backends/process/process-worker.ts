@@ -58,7 +58,6 @@ import { nodeChildProcess } from '../../core/lazy-builtins.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
 import { FrameDecoder, FrameEncoder } from './frame-stream.ts';
-import { closeSync } from 'node:fs';
 import { native } from '../../shm/native.ts';
 import type { Ring } from '../common/ring.ts';
 import { NotPlain } from '../common/codec.ts';
@@ -168,7 +167,7 @@ export class ProcessWorker implements WorkerHandle {
         env: options.env ?? process.env,
       });
     } catch (error) {
-      if (shared !== undefined) closeSync(shared.fd);
+      if (shared !== undefined) native().closeDescriptor(shared.fd);
       this.#error = error;
       this.#resultsClosed = true;
       // The pool registers this handle after the constructor returns; only then may it hear of the exit.
@@ -176,7 +175,7 @@ export class ProcessWorker implements WorkerHandle {
       return;
     }
     // The child has its own copy of the descriptor now; the mapping keeps the memory on this side.
-    if (shared !== undefined) closeSync(shared.fd);
+    if (shared !== undefined) native().closeDescriptor(shared.fd);
     this.#child = child;
     child.on('error', (error) => {
       // No process was started (ENOENT, EAGAIN, EMFILE…): no 'exit' and no stream will end on its own.

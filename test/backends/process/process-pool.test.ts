@@ -13,6 +13,7 @@ import {
   NotATaskError,
   ProcessPoolExecutor,
   task,
+  ThreadPoolExecutor,
   TaskNotFoundError,
   TimeoutError,
   UnserializableError,
@@ -20,6 +21,7 @@ import {
   WorkerStartError,
 } from '../../../src/index.ts';
 import * as tasks from '../../fixtures/process-tasks.ts';
+import * as threadTasks from '../../fixtures/pool-tasks.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'spindle-process-test-'));
 let files = 0;
@@ -514,6 +516,17 @@ describe('ProcessPoolExecutor: workers', () => {
     await sleep(50);
     assert.notEqual(await p.submit(tasks.pid), first);
     assert.ok(p.stats().workerRestarts >= 1);
+  });
+});
+
+describe('ProcessPoolExecutor: inside a worker thread', () => {
+  test('a process pool made in a worker thread serves, and Node has nothing to warn about', async () => {
+    await using threads = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const { squared, warnings } = await threads.submit(threadTasks.squareOnInnerProcessPool, 7);
+    assert.equal(squared, 49);
+    // Closing the shared block's descriptor with fs.closeSync made Node warn "File descriptor N closed but
+    // not opened in unmanaged mode": in a worker thread, fs tracks the descriptors it opened itself.
+    assert.deepEqual(warnings, []);
   });
 });
 
