@@ -103,10 +103,18 @@ export interface Packed {
  * Throws UnserializableError, naming the path, if a shareable refuses the target.
  */
 export function packShared(value: unknown, target: ShareTarget, path: string): Packed {
-  const seen = new Set<object>();
+  /** What each object met so far became: met again, it becomes the same again, so the clone keeps it one. */
+  const packed = new Map<object, unknown>();
   let found = false;
   const visit = (v: unknown, at: string, depth: number): unknown => {
     if (typeof v !== 'object' || v === null || depth > MAX_DEPTH) return v;
+    if (packed.has(v)) return packed.get(v);
+    packed.set(v, v); // in place until its own walk ends: a cycle back to it keeps the original
+    const result = pack(v, at, depth);
+    packed.set(v, result);
+    return result;
+  };
+  const pack = (v: object, at: string, depth: number): unknown => {
     if (isShareable(v)) {
       found = true;
       let wire: SharedWireForm;
@@ -121,8 +129,6 @@ export function packShared(value: unknown, target: ShareTarget, path: string): P
       found = true;
       return { [MARK]: BUFFER_KIND, state: new Uint8Array(v.buffer, v.byteOffset, v.byteLength) };
     }
-    if (seen.has(v)) return v;
-    seen.add(v);
     if (Array.isArray(v)) {
       let copy: unknown[] | undefined;
       for (let i = 0; i < v.length; i++) {
@@ -160,12 +166,13 @@ export function packShared(value: unknown, target: ShareTarget, path: string): P
     }
     return copy ?? v;
   };
-  const packed = visit(value, path, 0);
-  return { value: packed, found };
+  return { value: visit(value, path, 0), found };
 }
 
 /** Rebuilds, in place, every wire form inside a value that {@link packShared} marked as holding some. */
 export function unpackShared(value: unknown): unknown {
+  /** Each wire form revived, by identity: one that arrived twice (the clone kept it one) revives once. */
+  const revived = new Map<object, object>();
   const visit = (v: unknown, depth: number): unknown => {
     if (typeof v !== 'object' || v === null || depth > MAX_DEPTH) return v;
     if (Array.isArray(v)) {
@@ -189,10 +196,14 @@ export function unpackShared(value: unknown): unknown {
     const record = v as Record<string, unknown>;
     const kind = record[MARK];
     if (typeof kind === 'string') {
+      const known = revived.get(record);
+      if (known !== undefined) return known;
       const revive = revivers.get(kind);
       if (revive === undefined)
         throw new Error(`Spindle: no shared object kind "${kind}" is registered in this thread`);
-      return revive(record.state as never);
+      const object = revive(record.state as never);
+      revived.set(record, object);
+      return object;
     }
     for (const key of Object.keys(record)) record[key] = visit(record[key], depth + 1);
     return v;

@@ -63,6 +63,33 @@ describe('shared objects across the structured-clone boundary', () => {
     assert.equal(packShared([Buffer.from('x')], 'process', 'args').found, false);
   });
 
+  test('what was one object before packing is one object after: a shareable, a Buffer, a container holding one', () => {
+    const counter = new Counter();
+    const buffer = Buffer.from('twice');
+    const holder = { counter };
+    const received = send([counter, counter, buffer, { again: buffer }, holder, [holder]]) as [
+      Counter,
+      Counter,
+      Buffer,
+      { again: Buffer },
+      { counter: Counter },
+      [{ counter: Counter }],
+    ];
+    assert.ok(received[0] instanceof Counter);
+    assert.equal(received[1], received[0]);
+    assert.ok(Buffer.isBuffer(received[2]));
+    assert.equal(received[3].again, received[2]);
+    assert.equal(received[5][0], received[4]);
+    assert.equal(received[4].counter, received[0]);
+  });
+
+  test('a cycle through a container that holds a shareable is packed without looping', () => {
+    const cycle: Record<string, unknown> = { counter: new Counter() };
+    cycle.self = cycle;
+    const received = send(cycle) as { counter: Counter; self: unknown };
+    assert.ok(received.counter instanceof Counter);
+  });
+
   test('values without shareables are returned as they are, flagged as such', () => {
     const args = [1, 'two', { three: [3] }, new Map([[1, 2]])];
     const { value, found } = packShared(args, 'thread', 'args');

@@ -3,9 +3,10 @@
  * objects, Uint8Arrays and Buffers. It writes straight into the bytes it is given (a shared ring for thread
  * workers, a growable buffer for process workers), which is why it exists: for a tiny task, structured clone
  * through `postMessage` costs more than the task. Anything else (Map, Date, other typed arrays, class
- * instances, arrays with holes or with properties besides their elements, cycles, SharedArrayBuffer, strings
- * with lone surrogates) makes the encoder give up with {@link NotPlain}, and the caller sends the value by
- * structured clone instead, so fidelity never depends on this file.
+ * instances, arrays with holes or with properties besides their elements, an object met twice (a cycle, or
+ * one object under two keys: structured clone keeps it one object), SharedArrayBuffer, strings with lone
+ * surrogates) makes the encoder give up with {@link NotPlain}, and the caller sends the value by structured
+ * clone instead, so fidelity never depends on this file.
  *
  * Layout: one tag byte, then the payload, little-endian.
  *   UNDEFINED | NULL | FALSE | TRUE | INT32 i32 | FLOAT64 f64 | BIGINT str
@@ -31,6 +32,8 @@ const BYTES = 11;
 const BUFFER = 12;
 
 const MAX_DEPTH = 32;
+/** Objects a value may hold before the check for one met twice moves from a list to a Set. */
+const FEW_OBJECTS = 16;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -46,6 +49,13 @@ export class Writer {
   pos = 0;
   limit: number;
   readonly #growable: boolean;
+  /**
+   * The objects of the value being written: the first {@link FEW_OBJECTS} in a list (most values hold a
+   * handful, and scanning a few slots beats hashing), all of them in a Set past that.
+   */
+  readonly #few: (object | undefined)[] = new Array<undefined>(FEW_OBJECTS).fill(undefined);
+  #fewCount = 0;
+  #many: Set<object> | undefined;
 
   constructor(bytes: Uint8Array, growable: boolean) {
     this.bytes = bytes;
@@ -64,6 +74,35 @@ export class Writer {
     this.bytes = next;
     this.view = new DataView(next.buffer);
     this.limit = size;
+  }
+
+  /** Notes an object about to be written; throws NotPlain if the value being written holds it already. */
+  enter(value: object): void {
+    const many = this.#many;
+    if (many !== undefined) {
+      if (many.has(value)) throw NotPlain;
+      many.add(value);
+      return;
+    }
+    const few = this.#few;
+    const n = this.#fewCount;
+    for (let i = 0; i < n; i++) if (few[i] === value) throw NotPlain;
+    if (n < FEW_OBJECTS) {
+      few[n] = value;
+      this.#fewCount = n + 1;
+      return;
+    }
+    this.#many = new Set(few as object[]).add(value);
+  }
+
+  /** Forgets the objects of the value just written (also so as not to keep them alive). */
+  forget(): void {
+    const n = this.#fewCount;
+    if (n === 0) return;
+    const few = this.#few;
+    for (let i = 0; i < n; i++) few[i] = undefined;
+    this.#fewCount = 0;
+    this.#many = undefined;
   }
 
   u8(value: number): void {
@@ -144,7 +183,28 @@ export class Reader {
 }
 
 /** Encodes a value; throws NotPlain for values that need structured clone, NoSpace if a fixed writer is full. */
-export function encodeValue(w: Writer, value: unknown, depth = 0): void {
+export function encodeValue(w: Writer, value: unknown): void {
+  if (typeof value !== 'object' || value === null) {
+    writeValue(w, value, 0);
+    return;
+  }
+  try {
+    writeValue(w, value, 0);
+  } finally {
+    w.forget();
+  }
+}
+
+/** Encodes a job's arguments: an array Spindle made from a rest parameter, so nothing but its elements. */
+export function encodeArgs(w: Writer, args: readonly unknown[]): void {
+  try {
+    writeElements(w, args, 0);
+  } finally {
+    w.forget();
+  }
+}
+
+function writeValue(w: Writer, value: unknown, depth: number): void {
   switch (typeof value) {
     case 'number':
       if ((value | 0) === value && !Object.is(value, -0)) {
@@ -176,6 +236,7 @@ export function encodeValue(w: Writer, value: unknown, depth = 0): void {
         return;
       }
       if (depth >= MAX_DEPTH) throw NotPlain;
+      w.enter(value);
       // A view of shared memory must arrive as a view of the same memory: structured clone does that.
       if (
         value instanceof Uint8Array &&
@@ -199,7 +260,7 @@ export function encodeValue(w: Writer, value: unknown, depth = 0): void {
         // Properties besides the elements (a RegExp match's index, input and groups): structured clone keeps
         // them. Counting keys costs ~15 ns an element, which encodeArgs spares the arguments array.
         if (Object.keys(value).length !== value.length) throw NotPlain;
-        encodeElements(w, value, depth);
+        writeElements(w, value, depth);
         return;
       }
       {
@@ -210,7 +271,7 @@ export function encodeValue(w: Writer, value: unknown, depth = 0): void {
         w.u32(keys.length);
         for (const key of keys) {
           w.string(key);
-          encodeValue(w, (value as Record<string, unknown>)[key], depth + 1);
+          writeValue(w, (value as Record<string, unknown>)[key], depth + 1);
         }
       }
       return;
@@ -219,18 +280,13 @@ export function encodeValue(w: Writer, value: unknown, depth = 0): void {
   }
 }
 
-/** Encodes a job's arguments: an array Spindle made from a rest parameter, so nothing but its elements. */
-export function encodeArgs(w: Writer, args: readonly unknown[]): void {
-  encodeElements(w, args, 0);
-}
-
-function encodeElements(w: Writer, array: readonly unknown[], depth: number): void {
+function writeElements(w: Writer, array: readonly unknown[], depth: number): void {
   const n = array.length;
   w.u8(ARRAY);
   w.u32(n);
   for (let i = 0; i < n; i++) {
     if (!(i in array)) throw NotPlain; // holes: let structured clone keep them
-    encodeValue(w, array[i], depth + 1);
+    writeValue(w, array[i], depth + 1);
   }
 }
 

@@ -168,6 +168,37 @@ describe('codec', () => {
     }
   });
 
+  test('an object met twice (a shared one, or a cycle) makes the encoder give up: structured clone keeps it one object', () => {
+    const shared = { x: 1 };
+    const bytes = new Uint8Array(4);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const many = Array.from({ length: 100 }, (_, i) => ({ i })); // past the list, into the Set
+    for (const [name, value] of [
+      ['the same object under two keys', { a: shared, b: shared }],
+      ['the same object twice in an array', [shared, shared]],
+      ['the same byte array twice', [bytes, bytes]],
+      ['a cycle', cycle],
+      ['the same object, the 100th after 99 others', [...many, many[0]]],
+    ] as const) {
+      assert.throws(
+        () => roundTrip(value),
+        (e: unknown) => e === NotPlain,
+        name,
+      );
+    }
+    // Equal but distinct objects are not shared, and a writer forgets a value's objects once it is written.
+    assert.deepEqual(roundTrip([{ x: 1 }, { x: 1 }, many]), [{ x: 1 }, { x: 1 }, many]);
+    const w = new Writer(new Uint8Array(16), true);
+    encodeValue(w, shared);
+    encodeValue(w, shared);
+    assert.throws(
+      () => encodeValue(w, [shared, shared]),
+      (e: unknown) => e === NotPlain,
+    );
+    encodeValue(w, { again: shared }); // the failed value above was forgotten too
+  });
+
   test('2,000 random plain values arrive exactly as structured clone delivers them', () => {
     const next = seeded(20261124);
     for (let i = 0; i < 2000; i++) {

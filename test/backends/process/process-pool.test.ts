@@ -59,6 +59,15 @@ function isAlive(pid: number): boolean {
 }
 
 describe('ProcessPoolExecutor: results', () => {
+  test('one object passed or returned twice arrives as one object, as structured clone and pickle keep it', async () => {
+    const p = pool();
+    const shared = { x: 1 };
+    assert.equal(await p.submit(tasks.isSame, shared, shared), true);
+    assert.equal(await p.submit(tasks.isSame, { x: 1 }, { x: 1 }), false);
+    const result = (await p.submit(tasks.sharedTwice)) as { a: unknown; b: unknown };
+    assert.equal(result.a, result.b);
+  });
+
   test('submit resolves with the task result; map yields in input order', async () => {
     const p = pool();
     assert.equal(await p.submit(tasks.square, 7), 49);

@@ -30,6 +30,18 @@ after(async () => {
 });
 
 describe('ThreadPoolExecutor: results', () => {
+  test('one object passed or returned twice arrives as one object, as structured clone and pickle keep it', async () => {
+    const p = pool();
+    const shared = { x: 1 };
+    assert.equal(await p.submit(tasks.isSame, shared, shared), true);
+    assert.equal(await p.submit(tasks.isSame, { x: 1 }, { x: 1 }), false);
+    assert.equal(await p.submit(tasks.isSame, Buffer.from('b'), Buffer.from('b')), false);
+    const bytes = Buffer.from('one Buffer');
+    assert.equal(await p.submit(tasks.isSame, bytes, bytes), true, 'a Buffer (packed for the clone) too');
+    const result = (await p.submit(tasks.sharedTwice)) as { a: unknown; b: unknown };
+    assert.equal(result.a, result.b);
+  });
+
   test('submit resolves with the task result, typed from the task', async () => {
     const p = pool();
     const future = p.submit(tasks.square, 7);
