@@ -5,7 +5,9 @@
     {
       "target_name": "spindle_shm",
       "sources": ["native/addon.cc", "native/futex.cc", "native/shm.cc"],
-      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-cast-function-type"],
+      # No -std here: Node's common.gypi picks the standard its V8 headers need (gnu++17 on Node 20, gnu++20
+      # on Node 24, whose headers refuse anything older).
+      "cflags_cc": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-cast-function-type"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-lrt"],
       # Never unloaded: Node dlcloses an addon when the last thread that loaded it stops, which would run the
