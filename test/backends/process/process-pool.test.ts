@@ -193,7 +193,7 @@ describe('ProcessPoolExecutor: the answer ring', () => {
   test('a worker process maps the ring (memfd) and closes the descriptor it came by', async () => {
     const p = pool({ maxWorkers: 1 });
     await p.submit(tasks.square, 2); // the ring is attached once the first jobs have had their turn
-    assert.deepEqual(await p.submit(tasks.answerRing), { mapped: true, descriptorOpen: false });
+    assert.deepEqual(await ringOf(p), { mapped: true, descriptorOpen: false });
   });
 
   test('results the ring cannot carry (too large, not plain) come by the socket, beside ones it can', async () => {
@@ -227,8 +227,22 @@ describe('ProcessPoolExecutor: the answer ring', () => {
 async function attachedPool(options: ProcessPoolOptions = {}): Promise<ProcessPoolExecutor> {
   const p = pool({ maxWorkers: 1, ...options });
   await p.submit(tasks.square, 2);
-  assert.equal((await p.submit(tasks.answerRing)).mapped, true);
+  assert.deepEqual(await ringOf(p), { mapped: true, descriptorOpen: false });
   return p;
+}
+
+/**
+ * What the worker reports of the shared block once it has dealt with it (mapped it, or found that it cannot,
+ * and closed the descriptor either way). It does so on a later turn of its event loop than its first result,
+ * which a job sent straight after that result can overtake (seen on Node 24 under its test runner): ask
+ * again, for up to two seconds.
+ */
+async function ringOf(p: ProcessPoolExecutor): Promise<{ mapped: boolean; descriptorOpen: boolean }> {
+  for (let i = 0; ; i++) {
+    const ring = await p.submit(tasks.answerRing);
+    if (!ring.descriptorOpen || i === 100) return ring;
+    await sleep(20);
+  }
 }
 
 describe('ProcessPoolExecutor: the jobs ring', () => {
@@ -311,12 +325,7 @@ describe('ProcessPoolExecutor: the jobs ring', () => {
     const p = pool({ maxWorkers: 1, concurrencyPerWorker: 2 });
     const hanging = p.submit(tasks.hang); // in flight from the start, never done: the worker is never idle
     assert.equal(await p.submit(tasks.square, 3), 9);
-    let ring = await p.submit(tasks.answerRing);
-    for (let tries = 0; !ring.mapped && tries < 100; tries++) {
-      await sleep(10); // the worker maps it in a callback of its own, after that first result
-      ring = await p.submit(tasks.answerRing);
-    }
-    assert.deepEqual(ring, { mapped: true, descriptorOpen: false });
+    assert.deepEqual(await ringOf(p), { mapped: true, descriptorOpen: false });
     hanging.cancel();
   });
 
@@ -324,7 +333,7 @@ describe('ProcessPoolExecutor: the jobs ring', () => {
     const env = { ...process.env, SPINDLE_NATIVE_ADDON: '/nonexistent/spindle_shm.node' };
     const p = pool({ maxWorkers: 1, env });
     await p.submit(tasks.square, 2);
-    assert.deepEqual(await p.submit(tasks.answerRing), { mapped: false, descriptorOpen: false });
+    assert.deepEqual(await ringOf(p), { mapped: false, descriptorOpen: false });
     const bytes = filled(9);
     assert.deepEqual(await p.submit(tasks.digest, bytes), digestOf(bytes));
   });
