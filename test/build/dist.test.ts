@@ -151,7 +151,9 @@ describe('the built package', { skip }, () => {
       return JSON.parse(run.stdout);
     };
     assert.deepEqual(handed([]), { given: false }); // the shipped cache suits the workers
-    assert.deepEqual(handed(['--max-old-space-size=3000']), { given: true, rejected: false });
+    // A flag V8 counts in a code cache's check on every Node line here: Node 24's V8 no longer counts heap
+    // sizes (--max-old-space-size), which Node 20's did.
+    assert.deepEqual(handed(['--no-opt']), { given: true, rejected: false });
   });
 
   it('runs without its code cache and with one V8 refuses; says which Node it needs on an older one', () => {
