@@ -1,14 +1,14 @@
 /**
  * Keeps the last structured-clone message a thread received alive until the next one arrives, or until the
- * thread has received none for a second, so that the memory of the earlier ones is reused rather than handed back
- * to the kernel and faulted in again.
+ * thread has received none for a second, so that the memory of the earlier ones is reused rather than handed
+ * back to the kernel and faulted in again.
  *
- * Why it matters: a message carrying a large byte array makes the receiving thread allocate a buffer for it, and
- * glibc serves that from the thread's own malloc arena, at the top of its heap. Once a batch of such messages is
- * dead, the garbage collector frees their buffers together; freed memory that reaches the top of the heap is
- * trimmed (`madvise(MADV_DONTNEED)`), so every page of the next batch's buffers faults in anew. On this machine a
- * fault costs ~3 µs, ~0.7 ms per MiB, more than the copy itself. While the newest buffer is alive it sits at the
- * top, the buffers freed below it cannot join the top, and glibc reuses them.
+ * Why it matters: a message carrying a large byte array makes the receiving thread allocate a buffer for it,
+ * and glibc serves that from the thread's own malloc arena, at the top of its heap. Once a batch of such
+ * messages is dead, the garbage collector frees their buffers together; freed memory that reaches the top of
+ * the heap is trimmed (`madvise(MADV_DONTNEED)`), so every page of the next batch's buffers faults in anew.
+ * On this machine a fault costs ~3 µs, ~0.7 ms per MiB, more than the copy itself. While the newest buffer is
+ * alive it sits at the top, the buffers freed below it cannot join the top, and glibc reuses them.
  *
  * Measured with the benchmark's 1 MiB copy case in a script running five batches of 200 copies per pool, two
  * worker threads, six processes each way in alternation: first batch 2.0–2.6k MiB/s held against 1.8–2.5k not
