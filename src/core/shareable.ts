@@ -108,7 +108,8 @@ export function packShared(value: unknown, target: ShareTarget, path: string): P
   let found = false;
   const visit = (v: unknown, at: string, depth: number): unknown => {
     if (typeof v !== 'object' || v === null || depth > MAX_DEPTH) return v;
-    if (packed.has(v)) return packed.get(v);
+    const known = packed.get(v); // never undefined for an object met: it maps to what that object became
+    if (known !== undefined) return known;
     packed.set(v, v); // in place until its own walk ends: a cycle back to it keeps the original
     const result = pack(v, at, depth);
     packed.set(v, result);
