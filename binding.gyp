@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "spindle_shm",
-      "sources": ["native/addon.cc", "native/futex.cc", "native/shm.cc"],
+      "sources": ["native/addon.cc", "native/copy-pool.cc", "native/futex.cc", "native/shm.cc"],
       # No -std here: Node's common.gypi picks the standard its V8 headers need (gnu++17 on Node 20, gnu++20
       # on Node 24, whose headers refuse anything older).
       "cflags_cc": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-cast-function-type"],

@@ -11,6 +11,9 @@
 //   waitAsync(sab, byteOffset, expected, timeoutMs, cb)   → false if too many waits are in flight, else
 //                                                            true and cb(outcome) later, on this thread
 //   wake(sab, byteOffset, count)                          → waiters woken
+//   copyBytes(view)           → ArrayBuffer holding a copy of the view's bytes, in a block of copy-pool.cc
+//   trimCopies(minIdleMs)     → unmaps the pool's blocks idle that long; returns the bytes it still keeps
+//   collectorFunction()       → V8's gc(), as --expose-gc would install it (see CollectorFunction)
 //
 // The memory is a real SharedArrayBuffer whose backing store is the mapping itself (no copy), so Atomics
 // work on it and it can be posted to worker threads; the mapping is unmapped when the last SharedArrayBuffer
@@ -35,8 +38,10 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 
+#include "copy-pool.h"
 #include "futex.h"
 #include "shm.h"
 
@@ -327,6 +332,53 @@ void OnCleanup(void* arg, void (*done)(void*), void* done_arg) {
   if (instance->in_flight.empty()) FinishCleanup(instance);
 }
 
+void FreeCopy(void* data, size_t /* length */, void* capacity) {
+  ReleaseBlock(data, reinterpret_cast<uintptr_t>(capacity));
+}
+
+void CopyBytes(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  if (!args[0]->IsArrayBufferView()) return ThrowTypeError(isolate, "copyBytes(view)");
+  Local<v8::ArrayBufferView> view = args[0].As<v8::ArrayBufferView>();
+  size_t length = view->ByteLength();
+  size_t capacity;
+  void* data = AcquireBlock(length, &capacity);
+  if (data == nullptr) return ThrowErrno(isolate, SysError{ENOMEM, "mmap"}, "");
+  view->CopyContents(data, length);
+  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
+      data, length, FreeCopy, reinterpret_cast<void*>(static_cast<uintptr_t>(capacity)));
+  args.GetReturnValue().Set(v8::ArrayBuffer::New(isolate, std::move(store)));
+}
+
+void TrimCopies(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  if (!args[0]->IsNumber()) return ThrowTypeError(isolate, "trimCopies(minIdleMs)");
+  double kept = static_cast<double>(TrimBlocks(static_cast<int64_t>(args[0].As<v8::Number>()->Value())));
+  args.GetReturnValue().Set(kept);
+}
+
+// V8's gc() function, for a worker thread to run a young-generation collection once it has let go of copies
+// it was sent (see staged-recycler.ts): V8 frees an ArrayBuffer's memory only when it collects the object,
+// and nothing else would collect it soon. V8 installs gc() only in contexts created while --expose-gc is
+// set, and flags are process-wide: so set it, create a bare context, take the function from it and clear
+// the flag again, under a lock, so that two threads doing this at once cannot clear it under each other.
+// (The JavaScript side does not call this where gc() already exists, as under --expose-gc.)
+std::mutex expose_gc_mutex;
+
+void CollectorFunction(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  Local<Context> context;
+  {
+    std::lock_guard<std::mutex> lock(expose_gc_mutex);
+    v8::V8::SetFlagsFromString("--expose-gc");
+    context = Context::New(isolate);
+    v8::V8::SetFlagsFromString("--no-expose-gc");
+  }
+  Local<Value> gc;
+  if (!context->Global()->Get(context, String::NewFromUtf8Literal(isolate, "gc")).ToLocal(&gc)) return;
+  args.GetReturnValue().Set(gc);  // undefined where this V8 would not install it
+}
+
 void SetMethod(Isolate* isolate, Local<Context> context, Local<Object> exports, Local<External> data,
                const char* name, v8::FunctionCallback callback) {
   Local<Function> fn = FunctionTemplate::New(isolate, callback, data)->GetFunction(context).ToLocalChecked();
@@ -356,4 +408,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   SetMethod(isolate, context, exports, data, "wait", Wait);
   SetMethod(isolate, context, exports, data, "waitAsync", WaitAsync);
   SetMethod(isolate, context, exports, data, "wake", Wake);
+  SetMethod(isolate, context, exports, data, "copyBytes", CopyBytes);
+  SetMethod(isolate, context, exports, data, "trimCopies", TrimCopies);
+  SetMethod(isolate, context, exports, data, "collectorFunction", CollectorFunction);
 }

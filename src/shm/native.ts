@@ -41,6 +41,12 @@ export interface NativeBinding {
   ): boolean;
   /** Wakes up to `count` waiters of any process on the int32 at `byteOffset`; returns how many. */
   wake(buffer: SharedArrayBuffer, byteOffset: number, count: number): number;
+  /** An ArrayBuffer holding a copy of the view's bytes, in a block of native memory reused after it is freed. */
+  copyBytes(view: ArrayBufferView): ArrayBuffer;
+  /** Unmaps the blocks {@link copyBytes} freed at least `minIdleMs` ago; returns the bytes it still keeps. */
+  trimCopies(minIdleMs: number): number;
+  /** V8's gc(), as `--expose-gc` installs it, or undefined where it cannot be had (see addon.cc). */
+  collectorFunction(): ((options?: { type: 'minor' | 'major' }) => void) | undefined;
 }
 
 /** The environment variable naming the addon file to load instead of the one the search finds. */
@@ -57,6 +63,9 @@ const FUNCTIONS = [
   'wait',
   'waitAsync',
   'wake',
+  'copyBytes',
+  'trimCopies',
+  'collectorFunction',
 ] as const;
 
 let binding: NativeBinding | undefined;

@@ -47,6 +47,8 @@ export interface RunFrame {
   readonly args: readonly unknown[];
   /** Set on the structured-clone path when `args` hold shared objects in wire form (see shareable.ts). */
   readonly shared?: true;
+  /** Set on the structured-clone path to a thread: bytes of arguments staged in native memory (copy-staging.ts). */
+  readonly staged?: number;
 }
 /**
  * In the jobs channel: the next job travels beside it, put there just before this frame was written (a process

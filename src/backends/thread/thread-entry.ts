@@ -25,6 +25,7 @@ import {
 import { loadKindsFor } from '../common/shared-kinds.ts';
 import { adoptLiveness } from './thread-liveness.ts';
 import { ArenaFence } from './arena-fence.ts';
+import { StagedRecycler } from './staged-recycler.ts';
 import { encodeError } from '../common/remote-error.ts';
 import { unserializableError } from '../common/unserializable.ts';
 import { WorkerRuntime } from '../common/worker-runtime.ts';
@@ -98,6 +99,8 @@ function start(channels: ThreadWorkerChannels): void {
     },
   );
 
+  const recycler = new StagedRecycler();
+
   /** Frames held back, in arrival order, while the modules of shared objects one of them carries load. */
   const held: Frame[] = [];
   let loadingKinds: Promise<void> | undefined;
@@ -110,6 +113,7 @@ function start(channels: ThreadWorkerChannels): void {
       accept(received.message as Frame);
       return;
     }
+    if (frame.type === FRAME_RUN && frame.staged !== undefined) recycler.received(frame.staged);
     if (loadingKinds !== undefined) {
       held.push(frame);
       return;

@@ -18,7 +18,9 @@
  * A job that copies a large byte array is the exception: it goes on the worker's own port, which the worker
  * reads through 'message' events, one job per event, so it starts as soon as its copy is in and its answer
  * goes back while the next is copied; batched behind the BULK frames, the copies kept parent and worker in
- * lockstep (see COPY_BY_EVENT_BYTES). Such a job may start before or after jobs sent around it.
+ * lockstep (see COPY_BY_EVENT_BYTES). Such a job may start before or after jobs sent around it. Where its
+ * arguments are plain byte arrays, they are not cloned at all but copied once into pooled native memory and
+ * moved (copy-staging.ts; the worker's staged-recycler.ts returns the memory).
  */
 import type { MessagePort, ResourceLimits, Worker } from 'node:worker_threads';
 import type { TransferItem } from '../../core/call-options.ts';
@@ -48,6 +50,7 @@ import { libraryCodeCache } from '../../core/library-cache.ts';
 import { nodeWorkerThreads } from '../../core/lazy-builtins.ts';
 import { AnswerPoller } from '../pool/answer-poller.ts';
 import { Backlog } from '../pool/backlog.ts';
+import { stageCopies } from './copy-staging.ts';
 
 /**
  * Start flags per worker: enough for a full window of jobs in flight (WINDOW_MAX in pool-executor.ts) and as
@@ -117,7 +120,14 @@ export class ThreadWorker implements WorkerHandle {
   readonly #slotOf = new Map<number, number>();
   readonly #defined = new Set<number>();
   readonly #backlog = new Backlog();
-  readonly #runFrame: Mutable<RunFrame> = { type: FRAME_RUN, id: 0, key: 0, slot: 0, args: NO_ARGS };
+  readonly #runFrame: Mutable<RunFrame> = {
+    type: FRAME_RUN,
+    id: 0,
+    key: 0,
+    slot: 0,
+    args: NO_ARGS,
+    staged: undefined,
+  };
   #pendingNotify = false;
   readonly #poller = new AnswerPoller(
     () => this.#toParent.drain(this.#onFrame),
@@ -216,11 +226,21 @@ export class ThreadWorker implements WorkerHandle {
       }
     }
     if (!sent) {
+      const bytes = payloadBytes(args, transfer);
+      // Large byte arrays among plain arguments: copied once into pooled memory and moved (copy-staging.ts).
+      const staged = transfer === undefined || transfer.length === 0 ? stageCopies(args) : undefined;
+      if (staged !== undefined) {
+        frame.args = staged.args;
+        frame.staged = staged.bytes;
+        transfer = staged.transfer;
+      }
       try {
         // On the jobs port, its place marked in the ring; should the ring have no room even for that, on the
-        // worker's own port, which it reads through 'message' events.
+        // worker's own port, which it reads through 'message' events. So do jobs carrying large copies.
         const beside =
-          copiedBytes(args, transfer) < COPY_BY_EVENT_BYTES && this.#toWorker.hasRoom(BULK_FRAME_BYTES);
+          staged === undefined &&
+          copiedBytes(args, transfer) < COPY_BY_EVENT_BYTES &&
+          this.#toWorker.hasRoom(BULK_FRAME_BYTES);
         const port = beside ? this.#jobsPort : this.#worker;
         port.postMessage(packSharedFrame(frame, 'thread'), transfer as TransferItem[] | undefined);
         if (beside) {
@@ -229,14 +249,16 @@ export class ThreadWorker implements WorkerHandle {
           // Wake the worker now, not after the whole batch has been posted: it starts on this job meanwhile.
           this.#toWorker.wake();
         }
-        this.#backlog.add(id, payloadBytes(args, transfer));
+        this.#backlog.add(id, bytes);
       } catch (error) {
         this.#freeSlots.push(slot);
         frame.args = NO_ARGS;
+        frame.staged = undefined;
         if (error instanceof UnserializableError) throw error;
         throw unserializableError(args, 'args', 'to a worker thread', error);
       }
     }
+    frame.staged = undefined;
     frame.args = NO_ARGS; // do not keep the caller's arguments alive until the next job
     this.#slotOf.set(id, slot);
     if (sent) this.#pendingNotify = true;

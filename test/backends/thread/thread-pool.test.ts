@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
+import { setTimeout as delay } from 'node:timers/promises';
 import { runInNewContext } from 'node:vm';
 import {
   CancelledError,
@@ -16,6 +17,8 @@ import {
   WorkerStartError,
 } from '../../../src/index.ts';
 import { SLOT_COUNT } from '../../../src/backends/thread/thread-worker.ts';
+import { STAGE_MIN_BYTES } from '../../../src/backends/thread/copy-staging.ts';
+import { native } from '../../../src/shm/native.ts';
 import * as tasks from '../../fixtures/pool-tasks.ts';
 
 const shared = (n = 1): Int32Array => new Int32Array(new SharedArrayBuffer(4 * n));
@@ -151,6 +154,116 @@ describe('ThreadPoolExecutor: results', () => {
 
   test('a task reads its own AbortSignal with currentSignal()', async () => {
     assert.equal(await pool().submit(tasks.signalState), true);
+  });
+});
+
+/** Why large copies cannot be staged here (the addon does not load), or false. */
+const noAddon: string | false = (() => {
+  try {
+    native();
+    return false;
+  } catch (error) {
+    return `the native addon does not load: ${(error as Error).message}`;
+  }
+})();
+
+describe('ThreadPoolExecutor: large byte arrays (copied through pooled native memory)', () => {
+  const large = STAGE_MIN_BYTES * 2;
+  const filled = (n: number, value: number): Uint8Array => new Uint8Array(n).fill(value);
+  const sumOf = (bytes: Uint8Array): number => bytes.reduce((sum, b) => (sum + b) % 1_000_003, 0);
+
+  test('each kind arrives whole and as the same kind; a view arrives over a buffer of its own length', async () => {
+    const p = pool();
+    const bytes = filled(large, 3);
+    bytes[large - 1] = 250;
+    const raw = bytes.buffer as ArrayBuffer;
+    const cases: [ArrayBufferView | ArrayBuffer, string, boolean][] = [
+      [bytes, 'Uint8Array', false],
+      [Buffer.from(bytes), 'Buffer', true],
+      [new Float64Array(raw.slice(0)), 'Float64Array', false],
+      [new DataView(raw.slice(0)), 'DataView', false],
+      [raw.slice(0), 'ArrayBuffer', false],
+    ];
+    for (const [value, kind, isBuffer] of cases) {
+      const got = await p.submit(tasks.describeBytes, value);
+      assert.deepEqual(
+        got,
+        { kind, isBuffer, byteOffset: 0, byteLength: large, bufferLength: large, sum: sumOf(bytes) },
+        kind,
+      );
+    }
+    const window = new Uint8Array(new ArrayBuffer(large + 64), 32, large).fill(7);
+    assert.deepEqual(await p.submit(tasks.describeBytes, window), {
+      kind: 'Uint8Array',
+      isBuffer: false,
+      byteOffset: 0,
+      byteLength: large,
+      bufferLength: large,
+      sum: sumOf(window),
+    });
+  });
+
+  test('the worker has a copy of its own: the caller writing to its array afterwards changes nothing there', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const bytes = filled(large, 1);
+    await p.submit(tasks.keepBytes, bytes);
+    bytes.fill(9);
+    bytes[0] = 1;
+    assert.deepEqual(await p.submit(tasks.keptBytesIntact), [true]);
+  });
+
+  test(
+    'arrays a task keeps stay intact while more copies come and go and the worker collects garbage',
+    { skip: noAddon },
+    async () => {
+      const p = pool({ maxWorkers: 1 });
+      const count = 24; // 24 × 512 KiB: three of the worker's collections, block reuse in between
+      for (let i = 0; i < count; i++) await p.submit(tasks.keepBytes, filled(STAGE_MIN_BYTES * 4, i + 1));
+      for (let i = 0; i < 16; i++) await p.submit(tasks.describeBytes, filled(STAGE_MIN_BYTES * 4, 200));
+      assert.deepEqual(await p.submit(tasks.keptBytesIntact), new Array<boolean>(count).fill(true));
+    },
+  );
+
+  test(
+    'blocks come back to the pool as soon as the worker is done with them',
+    { skip: noAddon },
+    async () => {
+      const p = pool({ maxWorkers: 1 });
+      await p.submit(tasks.square, 1); // the worker is up
+      native().trimCopies(0); // empty the pool of other tests' blocks
+      const futures = Array.from({ length: 16 }, () => p.submit(tasks.describeBytes, filled(1 << 20, 5)));
+      await Promise.all(futures);
+      // The worker collects on a later turn of its loop, and V8 then frees the arrays' memory on a background
+      // thread: look for up to two seconds.
+      const until = Date.now() + 2000;
+      while (native().trimCopies(60_000) < 4 << 20 && Date.now() < until) await delay(10);
+      assert.ok(native().trimCopies(60_000) >= 4 << 20, 'at least 4 MiB of blocks freed and kept for reuse');
+    },
+  );
+
+  test('identity holds: one array passed twice, and two arguments over one buffer, arrive that way', async () => {
+    const p = pool();
+    const bytes = filled(large, 2);
+    assert.equal(await p.submit(tasks.isSame, bytes, bytes), true);
+    assert.equal(await p.submit(tasks.shareBuffer, bytes.buffer as ArrayBuffer, bytes), true);
+    assert.equal(await p.submit(tasks.shareBuffer, bytes, bytes.subarray(8)), true);
+    const holder = { bytes };
+    assert.equal(await p.submit(tasks.isSame, bytes, holder.bytes), true);
+    const inside = (await p.submit(tasks.echo, [bytes, { again: bytes }])) as [
+      Uint8Array,
+      { again: Uint8Array },
+    ];
+    assert.equal(inside[0], inside[1].again);
+  });
+
+  test('views over shared memory stay shared; a result of the same size comes back whole', async () => {
+    const p = pool();
+    const counter = shared(large / 4);
+    await p.submit(tasks.touch, counter);
+    assert.equal(counter[0], 1);
+    const back = (await p.submit(tasks.echo, filled(large, 4))) as Uint8Array;
+    assert.equal(back.byteLength, large);
+    assert.equal(sumOf(back), (4 * large) % 1_000_003);
   });
 });
 
