@@ -126,7 +126,6 @@ export class ThreadWorker implements WorkerHandle {
     key: 0,
     slot: 0,
     args: NO_ARGS,
-    staged: undefined,
   };
   #pendingNotify = false;
   readonly #poller = new AnswerPoller(
@@ -226,9 +225,10 @@ export class ThreadWorker implements WorkerHandle {
       }
     }
     if (!sent) {
-      const bytes = payloadBytes(args, transfer);
       // Large byte arrays among plain arguments: copied once into pooled memory and moved (copy-staging.ts).
       const staged = transfer === undefined || transfer.length === 0 ? stageCopies(args) : undefined;
+      // What the worker's backlog counts: bytes copied for it. Transferred buffers cost nothing to queue.
+      const copied = staged?.bytes ?? copiedBytes(args, transfer);
       if (staged !== undefined) {
         frame.args = staged.args;
         frame.staged = staged.bytes;
@@ -236,11 +236,8 @@ export class ThreadWorker implements WorkerHandle {
       }
       try {
         // On the jobs port, its place marked in the ring; should the ring have no room even for that, on the
-        // worker's own port, which it reads through 'message' events. So do jobs carrying large copies.
-        const beside =
-          staged === undefined &&
-          copiedBytes(args, transfer) < COPY_BY_EVENT_BYTES &&
-          this.#toWorker.hasRoom(BULK_FRAME_BYTES);
+        // worker's own port, which it reads through 'message' events. So does a job with large copies.
+        const beside = copied < COPY_BY_EVENT_BYTES && this.#toWorker.hasRoom(BULK_FRAME_BYTES);
         const port = beside ? this.#jobsPort : this.#worker;
         port.postMessage(packSharedFrame(frame, 'thread'), transfer as TransferItem[] | undefined);
         if (beside) {
@@ -249,7 +246,7 @@ export class ThreadWorker implements WorkerHandle {
           // Wake the worker now, not after the whole batch has been posted: it starts on this job meanwhile.
           this.#toWorker.wake();
         }
-        this.#backlog.add(id, bytes);
+        this.#backlog.add(id, copied);
       } catch (error) {
         this.#freeSlots.push(slot);
         frame.args = NO_ARGS;
@@ -258,7 +255,7 @@ export class ThreadWorker implements WorkerHandle {
         throw unserializableError(args, 'args', 'to a worker thread', error);
       }
     }
-    frame.staged = undefined;
+    if (frame.staged !== undefined) frame.staged = undefined;
     frame.args = NO_ARGS; // do not keep the caller's arguments alive until the next job
     this.#slotOf.set(id, slot);
     if (sent) this.#pendingNotify = true;
@@ -390,15 +387,6 @@ function outgrowsRing(args: readonly unknown[]): boolean {
     if (ArrayBuffer.isView(arg) && arg.byteLength > RING_BYTES / 2) return true;
   }
   return false;
-}
-
-/** Bytes of byte arrays among the arguments (top level) and of transferred buffers: what the backlog counts. */
-function payloadBytes(args: readonly unknown[], transfer: readonly TransferItem[] | undefined): number {
-  let bytes = 0;
-  for (const arg of args) if (ArrayBuffer.isView(arg) || arg instanceof ArrayBuffer) bytes += arg.byteLength;
-  for (const item of transfer ?? [])
-    if (item instanceof ArrayBuffer && !args.includes(item)) bytes += item.byteLength;
-  return bytes;
 }
 
 /** Bytes of byte arrays among the arguments (top level) that structured clone will copy: not transferred. */

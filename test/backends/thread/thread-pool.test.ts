@@ -241,6 +241,22 @@ describe('ThreadPoolExecutor: large byte arrays (copied through pooled native me
     },
   );
 
+  test('transferred buffers go to a busy worker at once: only copies count against its backlog', async () => {
+    const p = pool({ maxWorkers: 1 });
+    await p.submit(tasks.square, 1);
+    const blocker = p.submit(tasks.busy, 300);
+    const buffers = Array.from({ length: 8 }, () => filled(1 << 20, 1).buffer as ArrayBuffer);
+    const futures = buffers.map((buffer) => p.submit(tasks.byteSum.with({ transfer: [buffer] }), buffer));
+    await delay(50);
+    assert.deepEqual(
+      buffers.map((buffer) => buffer.byteLength),
+      new Array<number>(8).fill(0),
+      'all 8 MiB sent while the worker is busy (the backlog holds back copies past 4 MiB)',
+    );
+    await blocker;
+    assert.deepEqual(await Promise.all(futures), new Array<number>(8).fill(1 << 20));
+  });
+
   test('identity holds: one array passed twice, and two arguments over one buffer, arrive that way', async () => {
     const p = pool();
     const bytes = filled(large, 2);
