@@ -10,6 +10,11 @@
  * have returned by then, or are awaiting something): a fraction of a millisecond, against ~0.4 ms to map
  * and fill each fresh MiB. 200 copied 1 MiB arrays through two workers, batches after the first, three
  * processes each way: 2.1–4.8k MiB/s without it, 8.2–9.9k with it.
+ *
+ * What it cannot reach: an argument that a task holds while V8 collects the young generation (a task
+ * that allocates megabytes, or awaits for long) is promoted to the old generation, and its block comes back
+ * only with a full collection, as memory from structured clone would. A full collection here costs ~3–4 ms
+ * even on a small heap, too much to run every few MiB.
  */
 import { native } from '../../shm/native.ts';
 
