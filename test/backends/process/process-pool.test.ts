@@ -22,7 +22,7 @@ import {
 } from '../../../src/index.ts';
 import * as tasks from '../../fixtures/process-tasks.ts';
 import * as threadTasks from '../../fixtures/pool-tasks.ts';
-import { native } from '../../../src/shm/native.ts';
+import { addonMissing } from '../../fixtures/native-addon.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'spindle-process-test-'));
 let files = 0;
@@ -43,14 +43,7 @@ after(async () => {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Why the tests of the shared-memory rings cannot run here (the native addon does not load), or false. */
-const noRing: string | false = (() => {
-  try {
-    native();
-    return false;
-  } catch (error) {
-    return `the native addon is not available, so pools use their sockets only: ${(error as Error).message}`;
-  }
-})();
+const noRing = addonMissing('pools use their sockets only');
 
 async function waitForFile(file: string): Promise<void> {
   for (let i = 0; !existsSync(file); i++) {

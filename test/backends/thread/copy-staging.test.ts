@@ -2,15 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
 import { STAGE_MIN_BYTES, stageCopies } from '../../../src/backends/thread/copy-staging.ts';
 import { native } from '../../../src/shm/native.ts';
+import { addonMissing } from '../../fixtures/native-addon.ts';
 
-const noAddon: string | false = (() => {
-  try {
-    native();
-    return false;
-  } catch (error) {
-    return `the native addon does not load: ${(error as Error).message}`;
-  }
-})();
+const noAddon = addonMissing('nothing is staged');
 
 const large = STAGE_MIN_BYTES;
 const bytes = (n = large, value = 1): Uint8Array => new Uint8Array(n).fill(value);
