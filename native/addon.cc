@@ -33,6 +33,7 @@
 #include <v8.h>
 
 #include <atomic>
+#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdint>
