@@ -113,7 +113,6 @@ function start(channels: ThreadWorkerChannels): void {
       accept(received.message as Frame);
       return;
     }
-    if (frame.type === FRAME_RUN && frame.staged !== undefined) recycler.received(frame.staged);
     if (loadingKinds !== undefined) {
       held.push(frame);
       return;
@@ -150,6 +149,8 @@ function start(channels: ThreadWorkerChannels): void {
     }
     incoming.drain(accept);
     fence.hold(message);
+    // Staged copies come this way only (never through the ring or beside a BULK frame): see thread-worker.ts.
+    if (message.type === FRAME_RUN && message.staged !== undefined) recycler.received(message.staged);
     accept(message);
     runtime.pump();
   });
